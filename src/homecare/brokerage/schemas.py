@@ -1,0 +1,160 @@
+"""Referrals, offers and the awaiting-care list as the HTTP API takes and shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from homecare.brokerage.domain import (
+    Day,
+    DeclineReason,
+    OfferStatus,
+    ReferralSource,
+    ReferralStatus,
+    TimeBand,
+)
+
+
+class VisitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: Day
+    band: TimeBand
+    minutes: int = Field(description="Planned length of the visit, 15 to 240 minutes")
+
+
+class ReferralCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    source: ReferralSource
+    priority: bool = False
+    authorised_delay: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Why a later start is agreed (e.g. discharge date not yet set)",
+    )
+    lot: int = Field(ge=1, description="Lot number: 1 general, 2 delegated healthcare")
+    weekly_hours: float | None = Field(
+        default=None, description="Carer hours a week; must agree with the visit pattern"
+    )
+    visits: list[VisitIn] = Field(min_length=1)
+    two_handed: list[str] = Field(
+        default_factory=list, description="Visits needing two carers, as 'mon-morning'"
+    )
+    outcomes_sought: list[str] = Field(default_factory=list)
+    required_start: date
+
+
+class VisitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    day: Day
+    band: TimeBand
+    minutes: int
+    carers: int
+
+
+class OfferRead(BaseModel):
+    id: int
+    referral_id: int
+    provider_id: int
+    provider_name: str
+    contract_id: int
+    cascade_round: int
+    rank: int
+    priority: bool
+    status: OfferStatus
+    offered_at: datetime
+    respond_by: datetime
+    responded_at: datetime | None
+    decline_reason: DeclineReason | None
+    decline_note: str | None
+    agreed_start: date | None
+    person_id: int
+    lot: int
+    weekly_hours: Decimal
+    required_start: date
+    visits: list[VisitOut]
+
+
+class ReferralRead(BaseModel):
+    id: int
+    council_id: int
+    person_id: int
+    source: ReferralSource
+    priority: bool
+    authorised_delay: str | None
+    lot: int
+    zone_id: int
+    zone_name: str
+    weekly_hours: Decimal
+    two_handed_hours: Decimal
+    visits: list[VisitOut]
+    outcomes_sought: list[str]
+    required_start: date
+    referred_at: datetime
+    status: ReferralStatus
+    placed_at: datetime | None
+    closed_reason: str | None
+    cascade_round: int
+    cascade_plan: list[dict[str, int]]
+    offers: list[OfferRead]
+
+
+class AcceptOffer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agreed_start: date
+
+
+class DeclineOffer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: DeclineReason
+    note: str | None = Field(default=None, max_length=500)
+
+
+class WithdrawReferral(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=300)
+
+
+class AwaitingItem(BaseModel):
+    referral_id: int
+    person_id: int
+    priority: bool
+    lot: int
+    zone_name: str
+    weekly_hours: Decimal
+    status: ReferralStatus
+    referred_at: datetime
+    waiting_hours: float
+    waiting_working_days: int
+    required_start: date
+    offered_to: str | None
+    respond_by: datetime | None
+    providers_tried: int
+
+
+class KpiOut(BaseModel):
+    number: int
+    name: str
+    value: float | None
+    target: float
+    met: bool | None
+    met_count: int
+    eligible_count: int
+    missed_referral_ids: list[int]
+
+
+class KpiReport(BaseModel):
+    period_from: date
+    period_to: date
+    as_of: datetime
+    overall: list[KpiOut]
+    by_lot: dict[str, list[KpiOut]]
+    by_provider: dict[str, list[KpiOut]]

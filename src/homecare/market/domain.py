@@ -1,0 +1,96 @@
+"""Market rules: CQC ratings, lots and the order in which providers are offered work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    COUNCIL = "council"
+    NHS_TRUST = "nhs_trust"
+    PROVIDER = "provider"
+
+
+class CqcRating(StrEnum):
+    """CQC's four ratings, plus 'not_rated' for a location not yet inspected."""
+
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+    NOT_RATED = "not_rated"
+
+
+RATING_SCORE: dict[CqcRating, int] = {
+    CqcRating.OUTSTANDING: 4,
+    CqcRating.GOOD: 3,
+    CqcRating.REQUIRES_IMPROVEMENT: 2,
+    CqcRating.INADEQUATE: 1,
+    CqcRating.NOT_RATED: 0,
+}
+
+KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well_led")
+
+
+class ContractRole(StrEnum):
+    PRIMARY = "primary"
+    FRAMEWORK = "framework"
+
+
+@dataclass(frozen=True)
+class Ratings:
+    overall: CqcRating
+    safe: CqcRating
+    effective: CqcRating
+    caring: CqcRating
+    responsive: CqcRating
+    well_led: CqcRating
+
+    def quality_key(self) -> tuple[int, int]:
+        """Overall rating first, then the sum over the five key questions breaks ties."""
+        detail = sum(RATING_SCORE[getattr(self, q)] for q in KEY_QUESTIONS)
+        return RATING_SCORE[self.overall], detail
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A provider that could take a referral under one of its contracts."""
+
+    provider_id: int
+    contract_id: int
+    role: ContractRole
+    ratings: Ratings
+    spare_weekly_minutes: int
+    hourly_rate_pence: int
+
+
+def cascade_order(candidates: list[Candidate]) -> list[Candidate]:
+    """The documented offer order (ADR 0004).
+
+    The zone's primary provider comes first. The framework follows, ranked by the
+    council's policy: better quality rating first (overall, then the key questions),
+    then more spare weekly capacity, then the lower hourly rate; the provider id breaks
+    any remaining tie so the order is always the same for the same facts. A provider
+    holding several eligible contracts appears once, under its best one.
+    """
+
+    def sort_key(c: Candidate) -> tuple[int, int, int, int, int, int]:
+        overall, detail = c.ratings.quality_key()
+        primary_first = 0 if c.role is ContractRole.PRIMARY else 1
+        return (
+            primary_first,
+            -overall,
+            -detail,
+            -c.spare_weekly_minutes,
+            c.hourly_rate_pence,
+            c.provider_id,
+        )
+
+    ordered: list[Candidate] = []
+    seen: set[int] = set()
+    for candidate in sorted(candidates, key=sort_key):
+        if candidate.provider_id not in seen:
+            seen.add(candidate.provider_id)
+            ordered.append(candidate)
+    return ordered

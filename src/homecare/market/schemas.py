@@ -1,0 +1,103 @@
+"""What the HTTP API accepts and returns for the market: separate create and read models."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from homecare.market.domain import ContractRole, CqcRating, OrganisationKind
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: OrganisationKind
+    name: str = Field(min_length=2, max_length=200)
+    ods_code: str | None = Field(default=None, max_length=16)
+    la_code: str | None = Field(default=None, max_length=16)
+    cqc_location_id: str | None = Field(default=None, pattern=r"^1-\d{6,11}$")
+    rating_overall: CqcRating | None = None
+    rating_safe: CqcRating | None = None
+    rating_effective: CqcRating | None = None
+    rating_caring: CqcRating | None = None
+    rating_responsive: CqcRating | None = None
+    rating_well_led: CqcRating | None = None
+
+
+class OrganisationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: OrganisationKind
+    name: str
+    ods_code: str | None
+    la_code: str | None
+    cqc_location_id: str | None
+    rating_overall: CqcRating | None
+    rating_safe: CqcRating | None
+    rating_effective: CqcRating | None
+    rating_caring: CqcRating | None
+    rating_responsive: CqcRating | None
+    rating_well_led: CqcRating | None
+
+
+class LotCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=1, le=20)
+    name: str = Field(min_length=2, max_length=200)
+    required_skills: list[str] = Field(default_factory=list)
+
+
+class LotRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: int
+    name: str
+    required_skills: list[str]
+
+
+class ZoneCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    city_wide: bool = False
+    lsoa_codes: list[str] = Field(min_length=1)
+
+
+class ZoneRead(BaseModel):
+    id: int
+    name: str
+    city_wide: bool
+    lsoa_codes: list[str]
+
+
+class ContractCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider_id: int
+    lot: int = Field(ge=1, description="The lot number, e.g. 1 or 2")
+    zone_id: int
+    role: ContractRole
+    hourly_rate: Decimal = Field(gt=0, le=200, decimal_places=2, description="Pounds per hour")
+    weekly_capacity_hours: Decimal = Field(ge=0, le=100000)
+    starts_on: date
+    ends_on: date | None = None
+
+
+class ContractRead(BaseModel):
+    id: int
+    provider_id: int
+    provider_name: str
+    lot: int
+    zone_id: int
+    zone_name: str
+    role: ContractRole
+    hourly_rate: Decimal
+    hourly_rate_pence: int
+    weekly_capacity_hours: Decimal
+    starts_on: date
+    ends_on: date | None

@@ -1,0 +1,30 @@
+"""Packages as the HTTP API shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from homecare.brokerage.schemas import VisitOut
+
+
+class PackageRead(BaseModel):
+    id: int
+    person_id: int
+    provider_id: int
+    provider_name: str
+    lot: int
+    referral_id: int | None
+    status: str
+    started: bool
+    weekly_hours: Decimal
+    two_handed_hours: Decimal
+    hourly_rate: Decimal
+    weekly_cost: Decimal
+    outcomes: list[str]
+    starts_on: date
+    ends_on: date | None
+    agreed_at: datetime
+    visits: list[VisitOut]

@@ -1,0 +1,106 @@
+"""Packages begin when brokerage places a referral, or arrive with a caseload moved in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from homecare import audit
+from homecare.access import Actor
+from homecare.errors import Forbidden
+from homecare.market.tables import Contract
+from homecare.packages.tables import Package, PackageVisit
+
+if TYPE_CHECKING:
+    from homecare.brokerage.domain import PlannedVisit
+    from homecare.brokerage.tables import Offer, Referral
+
+
+def start_package(
+    session: Session, *, actor: Actor, at: datetime, referral: Referral, offer: Offer
+) -> Package:
+    """The package the accepted offer creates, at the contract's rate, from the agreed date."""
+    contract = session.get(Contract, offer.contract_id)
+    assert contract is not None, "an offer always names a contract"
+    package = Package(
+        council_id=referral.council_id,
+        person_id=referral.person_id,
+        provider_id=offer.provider_id,
+        contract_id=contract.id,
+        lot_id=referral.lot_id,
+        referral_id=referral.id,
+        status="active",
+        weekly_minutes=referral.weekly_minutes,
+        hourly_rate_pence=contract.hourly_rate_pence,
+        outcomes=list(referral.outcomes_sought),
+        starts_on=offer.agreed_start or referral.required_start,
+        agreed_at=at,
+    )
+    package.visits = [
+        PackageVisit(day=v.day, band=v.band, minutes=v.minutes, carers=v.carers)
+        for v in referral.visits
+    ]
+    session.add(package)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        at=at,
+        action="package.agreed",
+        entity="package",
+        entity_id=package.id,
+        referral_id=referral.id,
+        provider_id=offer.provider_id,
+        weekly_minutes=package.weekly_minutes,
+        starts_on=package.starts_on.isoformat(),
+    )
+    return package
+
+
+def transfer_in_package(
+    session: Session,
+    *,
+    actor: Actor,
+    at: datetime,
+    person_id: int,
+    contract: Contract,
+    pattern: list[PlannedVisit],
+    outcomes: list[str],
+    starts_on: date,
+) -> Package:
+    """A package that predates the platform, moved in with the provider's caseload."""
+    if not actor.is_system:
+        raise Forbidden("only the platform's import may move a caseload in")
+    package = Package(
+        council_id=contract.council_id,
+        person_id=person_id,
+        provider_id=contract.provider_id,
+        contract_id=contract.id,
+        lot_id=contract.lot_id,
+        referral_id=None,
+        status="active",
+        weekly_minutes=sum(v.carer_minutes for v in pattern),
+        hourly_rate_pence=contract.hourly_rate_pence,
+        outcomes=outcomes,
+        starts_on=starts_on,
+        agreed_at=at,
+    )
+    package.visits = [
+        PackageVisit(day=v.day.value, band=v.band.value, minutes=v.minutes, carers=v.carers)
+        for v in pattern
+    ]
+    session.add(package)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        at=at,
+        action="package.transferred_in",
+        entity="package",
+        entity_id=package.id,
+        provider_id=contract.provider_id,
+        weekly_minutes=package.weekly_minutes,
+    )
+    return package

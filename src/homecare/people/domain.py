@@ -1,0 +1,55 @@
+"""Rules about people receiving care: NHS numbers, postcodes, ages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from homecare.errors import InvalidInput
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    """The modulus-11 check digit for nine digits, or None when no valid number exists."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def is_valid_nhs_number(value: str) -> bool:
+    digits = value.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    return nhs_check_digit(digits[:9]) == int(digits[9])
+
+
+def normalise_nhs_number(value: str, *, field: str = "nhs_number") -> str:
+    """Ten digits with no spaces, or a refusal that says why."""
+    digits = value.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        raise InvalidInput("an NHS number has exactly 10 digits", field=field)
+    if not is_valid_nhs_number(digits):
+        raise InvalidInput("the NHS number fails its modulus-11 check digit", field=field)
+    return digits
+
+
+def format_nhs_number(digits: str) -> str:
+    """NHS numbers are shown 3-3-4, as on letters and cards."""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def normalise_postcode(value: str, *, field: str = "postcode") -> str:
+    """Upper case with one space before the inward code, e.g. 'LS12 1AU'."""
+    match = _POSTCODE.match(value.strip().upper())
+    if not match:
+        raise InvalidInput(f"'{value}' is not a UK postcode", field=field)
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -1,0 +1,26 @@
+"""Imports every table module so that `Base.metadata` describes the whole store."""
+
+from __future__ import annotations
+
+from homecare import audit
+from homecare.accounts import tables as accounts_tables
+from homecare.brokerage import tables as brokerage_tables
+from homecare.db import Base
+from homecare.geo import tables as geo_tables
+from homecare.market import tables as market_tables
+from homecare.packages import tables as packages_tables
+from homecare.people import tables as people_tables
+from homecare.workforce import tables as workforce_tables
+
+TABLE_MODULES = (
+    audit,
+    accounts_tables,
+    brokerage_tables,
+    geo_tables,
+    market_tables,
+    packages_tables,
+    people_tables,
+    workforce_tables,
+)
+
+metadata = Base.metadata

@@ -1,0 +1,39 @@
+"""Care workers as the HTTP API takes and shows them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from homecare.workforce.domain import ContractType, TravelMode
+
+
+class CareWorkerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    contract_type: ContractType
+    weekly_contracted_hours: float = Field(ge=0, le=60)
+    shift_hours: float = Field(default=7.5, gt=0, le=12)
+    skills: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: ["English"])
+    travel_mode: TravelMode
+    home_postcode: str
+    home_latitude: float | None = Field(default=None, ge=49.8, le=61.0)
+    home_longitude: float | None = Field(default=None, ge=-8.7, le=1.8)
+
+
+class CareWorkerRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    provider_id: int
+    name: str
+    contract_type: ContractType
+    weekly_contracted_minutes: int
+    shift_minutes: int
+    skills: list[str]
+    languages: list[str]
+    travel_mode: TravelMode
+    home_postcode: str
+    home_latitude: float
+    home_longitude: float

@@ -1,0 +1,25 @@
+"""Care workers, as stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from homecare.db import Base
+
+
+class CareWorker(Base):
+    __tablename__ = "care_worker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contract_type: Mapped[str] = mapped_column(String(24))
+    weekly_contracted_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    shift_minutes: Mapped[int] = mapped_column(Integer, default=450)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    travel_mode: Mapped[str] = mapped_column(String(8))
+    home_postcode: Mapped[str] = mapped_column(String(8))
+    home_latitude: Mapped[float] = mapped_column(Float)
+    home_longitude: Mapped[float] = mapped_column(Float)
