@@ -80,3 +80,29 @@ def working_deadline(moment: datetime, working_days: int) -> datetime:
             last = add_working_days(first, working_days - 1)
             end = datetime.combine(last + timedelta(days=1), time(0, 0), LONDON)
     return end.astimezone(moment.tzinfo)
+
+
+def add_office_hours(start: datetime, hours: float, opens: time, closes: time) -> datetime:
+    """`hours` of office time after `start`, counting only opens-closes each day.
+
+    Home care offices take offers seven days a week (hospital discharges do not stop at
+    weekends) but not through the night: an offer made at 19:30 with four hours to answer
+    is due at 11:30 the next morning, not at 23:30.
+    """
+    if not opens < closes:
+        raise ValueError("the office must open before it closes")
+    remaining = timedelta(hours=hours)
+    cursor = start.astimezone(LONDON)
+    while True:
+        day_open = datetime.combine(cursor.date(), opens, LONDON)
+        day_close = datetime.combine(cursor.date(), closes, LONDON)
+        if cursor < day_open:
+            cursor = day_open
+        if cursor >= day_close:
+            cursor = datetime.combine(cursor.date() + timedelta(days=1), opens, LONDON)
+            continue
+        available = day_close - cursor
+        if remaining <= available:
+            return (cursor + remaining).astimezone(start.tzinfo)
+        remaining -= available
+        cursor = datetime.combine(cursor.date() + timedelta(days=1), opens, LONDON)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 
 from pydantic import Field
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a provider has to answer a priority offer before it cascades.",
     )
+    office_opens: time = Field(
+        default=time(8, 0), description="Offer deadlines only run while offices are open."
+    )
+    office_closes: time = Field(default=time(20, 0))
     benchmarks: str | None = Field(
         default=None, description="Folder of the optimiser benchmark sets, when present."
     )

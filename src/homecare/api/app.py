@@ -2,22 +2,54 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from homecare import __version__
+from homecare.access import SYSTEM_ACTOR
 from homecare.brokerage.routes import router as brokerage_router
+from homecare.brokerage.service import lapse_overdue_offers
 from homecare.clock import Clock, SystemClock
 from homecare.config import Settings, get_settings
-from homecare.db import engine_for
+from homecare.db import engine_for, unit_of_work
 from homecare.errors import DomainError
 from homecare.market.routes import router as market_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
 from homecare.workforce.routes import router as workforce_router
 
-PUBLIC_PATHS = {"/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"}
+
+def _lapse_offers_periodically(
+    seconds: float,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Unanswered offers must move on even when nobody is using the API."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                await asyncio.to_thread(_lapse_once, app)
+
+        task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
+
+
+def _lapse_once(app: FastAPI) -> None:
+    with unit_of_work(app.state.engine) as session:
+        lapse_overdue_offers(
+            session, actor=SYSTEM_ACTOR, at=app.state.clock.now(), settings=app.state.settings
+        )
 
 
 async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -30,10 +62,16 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    lapse_every: float | None = None,
 ) -> FastAPI:
+    """The app; with `lapse_every` seconds set, it also lapses overdue offers as time passes."""
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lapse_offers_periodically(lapse_every) if lapse_every else None,
         title="homecare",
         version=__version__,
         description="Neighbourhood home care: zones, brokerage, packages and providers.",

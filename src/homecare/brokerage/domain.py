@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from enum import StrEnum
 
+from homecare.calendar import add_office_hours
 from homecare.errors import InvalidInput
 
 MAX_WEEKLY_MINUTES = 168 * 60
@@ -150,8 +151,17 @@ def check_weekly_hours(stated_hours: float | None, pattern: list[PlannedVisit]) 
 
 
 def response_deadline(
-    offered_at: datetime, *, priority: bool, standard_hours: float, priority_hours: float
+    offered_at: datetime,
+    *,
+    priority: bool,
+    standard_hours: float,
+    priority_hours: float,
+    office_opens: time = time(8, 0),
+    office_closes: time = time(20, 0),
 ) -> datetime:
-    """When an unanswered offer lapses and the referral moves down the cascade."""
+    """When an unanswered offer lapses and the referral moves down the cascade.
+
+    The clock runs only while provider offices are open, so nobody's offer lapses overnight.
+    """
     hours = priority_hours if priority else standard_hours
-    return offered_at + timedelta(hours=hours)
+    return add_office_hours(offered_at, hours, office_opens, office_closes)

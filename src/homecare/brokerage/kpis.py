@@ -6,7 +6,8 @@
 4. Priority referrals starting services within 48 hours: 98%.
 KPIs 2 and 3 leave out referrals with an authorised delay, as the contract's
 limitations say. A referral whose deadline has not yet passed and which has not yet
-met it is pending: it counts neither way until the deadline passes.
+met it is pending: it counts neither way until the deadline passes. Withdrawn referrals
+(the person chose a direct payment, or no longer needs care) count for none of them.
 """
 
 from __future__ import annotations
@@ -27,11 +28,16 @@ class ReferralFacts:
     priority: bool
     authorised_delay: bool
     lot: str
-    withdrawn: bool
+    status: str
+    """The referral's status now: awaiting_offer, offered, exhausted, placed or withdrawn."""
     agreed_at: datetime | None = None
     """When a provider accepted with an agreed start date."""
     start_on: date | None = None
     provider: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,13 @@ def _start_by(deadline: datetime) -> date:
 
 
 def _conversion(f: ReferralFacts, as_of: datetime) -> Outcome:
+    """Started: met. Placed to start later, or still with a provider: pending. Turned
+    down by every provider, or never offered: missed."""
     if f.withdrawn:
         return None
-    return f.start_on is not None and f.start_on <= local_date(as_of)
+    if f.start_on is not None:
+        return True if f.start_on <= local_date(as_of) else None
+    return None if f.status == "offered" else False
 
 
 def _agreed_in_a_working_day(f: ReferralFacts, as_of: datetime) -> Outcome:

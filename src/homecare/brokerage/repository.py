@@ -155,7 +155,7 @@ def referral_facts(
                 priority=referral.priority,
                 authorised_delay=bool(referral.authorised_delay),
                 lot=f"Lot {lots[referral.lot_id]}",
-                withdrawn=referral.status == ReferralStatus.WITHDRAWN.value,
+                status=referral.status,
                 agreed_at=package.agreed_at if package else None,
                 start_on=package.starts_on if package else None,
                 provider=providers[package.provider_id] if package else None,

@@ -218,6 +218,8 @@ def _offer_next(
                 priority=referral.priority,
                 standard_hours=settings.offer_response_hours,
                 priority_hours=settings.priority_offer_response_hours,
+                office_opens=settings.office_opens,
+                office_closes=settings.office_closes,
             ),
         )
         referral.offers.append(offer)

@@ -1,0 +1,306 @@
+"""The `homecare` command: demo, serve, database, users and scenarios."""
+
+from __future__ import annotations
+
+import json
+import time as clock_time
+from calendar import monthrange
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from homecare.access import SYSTEM_ACTOR, Role
+from homecare.calendar import LONDON
+from homecare.config import Settings, get_settings
+from homecare.db import make_engine, unit_of_work
+from homecare.errors import DomainError
+from homecare.migrate import downgrade, upgrade
+
+app = typer.Typer(
+    help="Neighbourhood home care: zones, brokerage, packages, providers.", no_args_is_help=True
+)
+db_app = typer.Typer(help="The store: build or upgrade it by running the migrations.")
+users_app = typer.Typer(help="User accounts and their bearer tokens.")
+geo_app = typer.Typer(help="The postcode directory.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(geo_app, name="geo")
+console = Console()
+
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help="Defaults to HOMECARE_DATABASE_URL.")
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"database_url": database_url}) if database_url else settings
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    where = f" ({error.field})" if error.field else ""
+    console.print(f"[red]Refused{where}:[/red] {error.message}")
+    return typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Create the store, or bring it up to the latest migration."""
+    url = _settings(database_url).database_url
+    upgrade(url)
+    console.print(f"Store at {_safe(url)} is up to date.")
+
+
+@geo_app.command("import")
+def geo_import(path: Path, database_url: DatabaseUrl = None) -> None:
+    """Import postcodes (columns: postcode, latitude, longitude, ward_code, district_code,
+    lsoa11_code, lsoa11_name), e.g. from the council's ONS postcode directory."""
+    from homecare.geo.directory import import_rows, read_csv
+
+    engine = make_engine(_settings(database_url).database_url)
+    with unit_of_work(engine) as session:
+        added = import_rows(session, read_csv(path))
+    console.print(f"Added {added} postcodes.")
+
+
+@users_app.command("create")
+def users_create(
+    organisation: Annotated[str, typer.Option(help="Organisation id or exact name")],
+    role: Annotated[Role, typer.Option(help="The user's role")],
+    name: Annotated[str, typer.Option(help="Full name")],
+    email: Annotated[str, typer.Option(help="Email address, unique")],
+    care_worker_id: Annotated[int | None, typer.Option(help="For a care worker")] = None,
+    person_id: Annotated[int | None, typer.Option(help="For a person or family")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a user and print their bearer token (shown once, stored only as a hash)."""
+    from homecare.accounts.service import create_user
+    from homecare.market.tables import Organisation
+
+    engine = make_engine(_settings(database_url).database_url)
+    try:
+        with unit_of_work(engine) as session:
+            org = session.scalar(
+                select(Organisation).where(
+                    Organisation.id == int(organisation)
+                    if organisation.isdigit()
+                    else Organisation.name == organisation
+                )
+            )
+            if org is None:
+                raise DomainError(f"no organisation '{organisation}'", field="organisation")
+            user, token = create_user(
+                session,
+                actor=SYSTEM_ACTOR,
+                at=datetime.now(LONDON),
+                organisation_id=org.id,
+                role=role,
+                name=name,
+                email=email,
+                care_worker_id=care_worker_id,
+                person_id=person_id,
+            )
+            user_id = user.id
+    except DomainError as error:
+        raise _fail(error) from error
+    console.print(f"User {user_id} ({role.value} at {org.name}) created.")
+    console.print(f"Bearer token (shown once): [bold]{token}[/bold]")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    database_url: DatabaseUrl = None,
+    lapse_every: Annotated[
+        float, typer.Option(help="Seconds between checks for unanswered offers that have lapsed")
+    ] = 60.0,
+) -> None:
+    """Run the HTTP API (OpenAPI documentation at /docs)."""
+    import uvicorn
+
+    from homecare.api.app import create_app
+
+    settings = _settings(database_url)
+    upgrade(settings.database_url)
+    uvicorn.run(create_app(settings, lapse_every=lapse_every), host=host, port=port)
+
+
+def _previous_month(today: date) -> date:
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def _month(value: str | None) -> tuple[date, date]:
+    start = (
+        datetime.strptime(value, "%Y-%m").date()
+        if value
+        else _previous_month(datetime.now(LONDON).date())
+    )
+    return start, start.replace(day=monthrange(start.year, start.month)[1])
+
+
+def _reset_store(url: str) -> None:
+    """The demo starts from an empty store: the SQLite file is removed, a server's schema
+    is taken down and rebuilt by the migrations."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        downgrade(url, "base")
+    upgrade(url)
+
+
+def _safe(url: str) -> str:
+    return url.split("@")[-1] if "@" in url else url
+
+
+@app.command()
+def demo(
+    area: Annotated[
+        str, typer.Option(help="leeds-pilot (000 Appendix 1) or leicester")
+    ] = "leeds-pilot",
+    seed: Annotated[int, typer.Option(help="The same seed builds the same area")] = 2024,
+    month: Annotated[str | None, typer.Option(help="YYYY-MM; default: last full month")] = None,
+    summary_json: Annotated[Path | None, typer.Option(help="Also write the summary here")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Build an area, stream a month of referrals through brokerage, and report.
+
+    This empties the store it is pointed at before it starts.
+    """
+    from homecare.scenario.build import build_area
+    from homecare.scenario.figures import PROFILES
+    from homecare.scenario.simulate import run_month
+    from homecare.scenario.summary import summarise
+
+    if area not in PROFILES:
+        raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--area")
+    profile = PROFILES[area]
+    settings = _settings(database_url)
+    month_start, month_end = _month(month)
+    until = datetime.combine(month_end + timedelta(days=1), time(0), LONDON)
+    started = clock_time.perf_counter()
+    engine = make_engine(settings.database_url)
+    with _progress() as progress:
+        task = progress.add_task("Creating the store", total=None)
+        _reset_store(settings.database_url)
+        progress.update(
+            task,
+            description=f"Building {profile.council_name}: {profile.people:,}"
+            " people, providers, care workers",
+        )
+        with unit_of_work(engine) as session:
+            built = build_area(
+                session, profile=profile, seed=seed, month_start=month_start, month_end=month_end
+            )
+        progress.update(
+            task,
+            description="Streaming the month's referrals through brokerage",
+            total=len(built.referrals),
+            completed=0,
+        )
+        log = run_month(
+            engine,
+            built,
+            seed=seed,
+            settings=settings,
+            until=until,
+            on_step=lambda: progress.advance(task),
+        )
+    with unit_of_work(engine) as session:
+        summary = summarise(
+            session,
+            period_from=month_start,
+            period_to=month_end,
+            as_of=until - timedelta(seconds=1),
+            council_id=built.council_id,
+        )
+    summary["brokerage"] = log.__dict__
+    summary["area"] = profile.key
+    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
+    _print_summary(summary, profile.council_name)
+    if summary_json:
+        summary_json.write_text(json.dumps(summary, indent=2))
+        console.print(f"Summary written to {summary_json}")
+    _print_next_steps(built.tokens, settings.database_url)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _print_summary(summary: dict[str, Any], council: str) -> None:
+    period = summary["period"]
+    console.rule(f"{council}: {period['from']} to {period['to']}")
+    console.print(
+        f"People receiving care: [bold]{summary['people']}[/bold]   "
+        f"Weekly hours: [bold]{summary['weekly_hours']:,.1f}[/bold]   "
+        f"Two-handed share of hours: [bold]{summary['two_handed_share']:.1%}[/bold]   "
+        f"Referrals this month: [bold]{summary['referrals']}[/bold]"
+    )
+    providers = Table(title="Packages by provider")
+    for column in ("Provider", "Packages", "Weekly hours"):
+        providers.add_column(column, justify="left" if column == "Provider" else "right")
+    for name, row in summary["packages_by_provider"].items():
+        providers.add_row(name, str(row["packages"]), f"{row['weekly_hours']:,.1f}")
+    console.print(providers)
+    awaiting = Table(title=f"Awaiting care ({len(summary['awaiting'])})")
+    for column in ("Referral", "Priority", "Lot", "Status", "Hours/week", "Waiting", "Offered to"):
+        awaiting.add_column(column)
+    for a in summary["awaiting"]:
+        awaiting.add_row(
+            str(a["referral_id"]),
+            "yes" if a["priority"] else "",
+            str(a["lot"]),
+            a["status"],
+            f"{a['weekly_hours']:.1f}",
+            f"{a['waiting_hours']:.0f} h",
+            a["offered_to"] or "-",
+        )
+    console.print(awaiting)
+    kpis = Table(title="Brokerage KPIs (000 Appendix 2)")
+    for column in ("KPI", "Measure", "Value", "Target", "Met", "Cases"):
+        kpis.add_column(column)
+    for number, k in summary["kpis"].items():
+        value = "-" if k["value"] is None else f"{k['value']:.1f}%"
+        met = "-" if k["met"] is None else ("[green]yes[/green]" if k["met"] else "[red]no[/red]")
+        kpis.add_row(
+            number,
+            k["name"],
+            value,
+            f"{k['target']:.0f}%",
+            met,
+            f"{k['met_count']}/{k['eligible_count']}",
+        )
+    console.print(kpis)
+    console.print(f"Finished in {summary['seconds']} s.")
+
+
+def _print_next_steps(tokens: dict[str, str], url: str) -> None:
+    console.rule("Try the API")
+    console.print(
+        f"Store: {_safe(url)}. Start the API with [bold]homecare serve[/bold] "
+        "(or `.venv/bin/homecare serve`) and open http://127.0.0.1:8000/docs"
+    )
+    console.print("Demo users' bearer tokens (send as 'Authorization: Bearer <token>'):")
+    labels = ["commissioner", "broker", "social_worker", "nurse", *list(tokens)[4:6]]
+    for label in labels:
+        console.print(f"  {label.replace('_', ' ')}: {tokens[label]}", soft_wrap=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
