@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,18 +71,41 @@ def _drop_pg_database(server: TemporaryPostgres, name: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def _database(request: pytest.FixtureRequest, kind: str, folder: Path) -> Iterator[str]:
+    """A migrated, empty store of the given kind, removed afterwards."""
+    if kind == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "homecare.db"
+        path = folder / f"homecare-{next(_counter)}.db"
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
     server: TemporaryPostgres = request.getfixturevalue("pg_server")
     name = _fresh_pg_database(server, request.getfixturevalue("pg_template"))
-    yield server.url(name)
-    _drop_pg_database(server, name)
+    try:
+        yield server.url(name)
+    finally:
+        _drop_pg_database(server, name)
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with _database(request, request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """One store shared by a module's tests, for data that is slow to build."""
+    with _database(request, request.param, tmp_path_factory.mktemp("module")) as url:
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@ from tests.support.world import World
 def _record_person(
     client: TestClient, world: World, token: str = "social_worker", **extra: Any
 ) -> dict[str, Any]:
-    response = client.post("/people", json=payloads.person(**extra), headers=auth(world.tokens[token]))
+    response = client.post(
+        "/people", json=payloads.person(**extra), headers=auth(world.tokens[token])
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -256,30 +258,54 @@ def test_weekly_hours_within_a_quarter_hour_of_the_pattern_or_left_out_are_accep
     assert response.json()["weekly_hours"] == "12.50"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug: brokerage.domain.check_weekly_hours compares a NaN weekly_hours with "
-        "<= 0, > 168 and the 15-minute tolerance, all of which are False for NaN, so NaN "
-        "passes every check and the referral is created (201)"
-    ),
-    strict=True,
-)
-def test_weekly_hours_that_are_not_a_number_are_refused(
-    client: TestClient, world: World, engine: Engine
+def _names_field(response: httpx.Response, field: str) -> bool:
+    """Either refusal shape names the field: a domain `field` or a pydantic `loc`."""
+    detail = response.json()["detail"]
+    if isinstance(detail, str):
+        return bool(response.json().get("field") == field)
+    return any(field in error["loc"] for error in detail)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_weekly_hours_that_are_not_a_finite_number_are_refused(
+    client: TestClient, world: World, engine: Engine, value: str
 ) -> None:
     person = _record_person(client, world)
     body = json.dumps(payloads.referral(person["id"], weekly_hours=12.5))
-    body = body.replace('"weekly_hours": 12.5', '"weekly_hours": NaN')
-    assert "NaN" in body
+    body = body.replace('"weekly_hours": 12.5', f'"weekly_hours": {value}')
+    assert value in body
+    server = TestClient(client.app, raise_server_exceptions=False)
     before = row_counts(engine)
 
-    response = client.post(
+    response = server.post(
         "/referrals",
         content=body,
         headers={**auth(world.tokens["social_worker"]), "Content-Type": "application/json"},
     )
 
     assert response.status_code == 422, response.text
+    assert _names_field(response, "weekly_hours"), response.text
+    assert row_counts(engine) == before
+
+
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+def test_a_coordinate_that_is_not_a_number_is_refused(
+    client: TestClient, world: World, engine: Engine, field: str
+) -> None:
+    body = json.dumps(payloads.person(**{field: 0.5}))
+    body = body.replace(f'"{field}": 0.5', f'"{field}": NaN')
+    assert "NaN" in body
+    server = TestClient(client.app, raise_server_exceptions=False)
+    before = row_counts(engine)
+
+    response = server.post(
+        "/people",
+        content=body,
+        headers={**auth(world.tokens["social_worker"]), "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422, response.text
+    assert _names_field(response, field), response.text
     assert row_counts(engine) == before
 
 
@@ -599,6 +625,32 @@ def test_an_offer_already_accepted_cannot_be_answered_again(
     ("action", "body"),
     [("accept", {"agreed_start": "2026-10-06"}), ("decline", {"reason": "no_capacity"})],
 )
+def test_an_offer_on_a_withdrawn_referral_cannot_be_answered(
+    client: TestClient, world: World, engine: Engine, action: str, body: dict[str, str]
+) -> None:
+    referral = _refer(client, world)
+    offer = _open_offer_of(client, world, "Aire Homecare")
+    withdrawn = client.post(
+        f"/referrals/{referral['id']}/withdraw",
+        json={"reason": "the family chose a direct payment"},
+        headers=auth(world.tokens["broker"]),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    before = row_counts(engine)
+
+    response = client.post(
+        f"/offers/{offer['id']}/{action}", json=body, headers=auth(world.tokens["Aire Homecare"])
+    )
+
+    _assert_refused(response, 409, "offer_id")
+    assert row_counts(engine) == before
+    assert _offer(client, world, offer["id"])["status"] == "withdrawn"
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [("accept", {"agreed_start": "2026-10-06"}), ("decline", {"reason": "no_capacity"})],
+)
 def test_an_offer_that_lapsed_cannot_be_answered(
     client: TestClient,
     world: World,
@@ -689,15 +741,9 @@ def test_a_decline_for_another_reason_without_a_note_is_refused_on_the_note(
     assert _offer(client, world, offer["id"])["status"] == "open"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug: brokerage.service.decline_offer only checks `not note`, so a note of "
-        "blanks satisfies 'say why when the reason is other' and the decline is recorded"
-    ),
-    strict=True,
-)
+@pytest.mark.parametrize("blank", ["   ", "\t\n"], ids=["spaces", "tab-and-newline"])
 def test_a_decline_for_another_reason_with_a_blank_note_is_refused_on_the_note(
-    client: TestClient, world: World, engine: Engine
+    client: TestClient, world: World, engine: Engine, blank: str
 ) -> None:
     _refer(client, world)
     offer = _open_offer_of(client, world, "Aire Homecare")
@@ -705,7 +751,7 @@ def test_a_decline_for_another_reason_with_a_blank_note_is_refused_on_the_note(
 
     response = client.post(
         f"/offers/{offer['id']}/decline",
-        json={"reason": "other", "note": "   "},
+        json={"reason": "other", "note": blank},
         headers=auth(world.tokens["Aire Homecare"]),
     )
 

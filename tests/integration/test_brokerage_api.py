@@ -122,3 +122,39 @@ def test_the_awaiting_list_shows_every_unplaced_referral_and_how_long_it_has_wai
     assert [a["referral_id"] for a in awaiting] == [referral["id"]]
     assert awaiting[0]["waiting_hours"] == 51.0
     assert awaiting[0]["waiting_working_days"] == 2
+
+
+def test_the_broker_sees_every_timestamped_step_of_a_referral(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    referral = _refer(client, world)
+    offer_id = referral["offers"][0]["id"]
+    clock.set(clock.now() + timedelta(minutes=20))
+    client.post(
+        f"/offers/{offer_id}/decline",
+        json={"reason": "cannot_staff_visit_times"},
+        headers=auth(world.tokens["Aire Homecare"]),
+    )
+
+    history = client.get(
+        f"/referrals/{referral['id']}/history", headers=auth(world.tokens["broker"])
+    ).json()
+
+    assert [h["action"] for h in history] == [
+        "referral.received",
+        "referral.cascade_planned",
+        "offer.made",
+        "offer.declined",
+        "offer.made",
+    ]
+    assert history[3]["at"].startswith("2026-10-05T09:20")
+    assert history[3]["detail"]["reason"] == "cannot_staff_visit_times"
+    assert history[3]["actor_role"] == "provider_manager"
+
+
+def test_a_provider_cannot_read_a_referrals_history(client: TestClient, world: World) -> None:
+    referral = _refer(client, world)
+    response = client.get(
+        f"/referrals/{referral['id']}/history", headers=auth(world.tokens["Aire Homecare"])
+    )
+    assert response.status_code == 403

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from homecare import __version__
 from homecare.access import SYSTEM_ACTOR
@@ -61,6 +66,32 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status, content=body, headers=headers)
 
 
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or Infinity: echo such inputs back as text, not as a crash."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(
+        status_code=422, content={"detail": jsonable_encoder(_finite(list(exc.errors())))}
+    )
+
+
+async def integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Two requests raced for the same unique value; the loser is told, not crashed."""
+    return JSONResponse(
+        status_code=409,
+        content={"detail": "this conflicts with a record saved at the same moment; try again"},
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -80,6 +111,8 @@ def create_app(
     app.state.engine = engine or engine_for(settings.database_url)
     app.state.clock = clock or SystemClock()
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
     for router in (
         market_router,
         people_router,

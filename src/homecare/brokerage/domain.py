@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
@@ -133,6 +134,8 @@ def check_weekly_hours(stated_hours: float | None, pattern: list[PlannedVisit]) 
     """Weekly carer minutes of the pattern; a stated figure must agree with it."""
     minutes = weekly_carer_minutes(pattern)
     if stated_hours is not None:
+        if not math.isfinite(stated_hours):
+            raise InvalidInput("weekly hours must be a number", field="weekly_hours")
         if stated_hours <= 0:
             raise InvalidInput("weekly hours must be more than zero", field="weekly_hours")
         if stated_hours > 168:

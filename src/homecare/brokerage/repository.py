@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, readable_referrals
+from homecare.audit import AuditEvent
 from homecare.brokerage.domain import NOT_PLACED, OfferStatus, ReferralStatus
 from homecare.brokerage.kpis import ReferralFacts
 from homecare.brokerage.schemas import (
+    AuditEntry,
     AwaitingItem,
     OfferRead,
     ReferralRead,
@@ -64,11 +66,17 @@ def offer_read(session: Session, offer: Offer) -> OfferRead:
     )
 
 
-def referral_read(session: Session, referral: Referral) -> ReferralRead:
+def referral_read(session: Session, referral: Referral, actor: Actor) -> ReferralRead:
+    """A provider sees only its own offers on a referral, and not the cascade behind it."""
     lot = session.get(Lot, referral.lot_id)
     zone = session.get(Zone, referral.zone_id)
     assert lot is not None and zone is not None
     two_handed = sum(v.minutes * v.carers for v in referral.visits if v.carers > 1)
+    offers = list(referral.offers)
+    plan = referral.cascade_plan
+    if actor.is_provider:
+        offers = [o for o in offers if o.provider_id == actor.organisation_id]
+        plan = []
     return ReferralRead(
         id=referral.id,
         council_id=referral.council_id,
@@ -89,8 +97,8 @@ def referral_read(session: Session, referral: Referral) -> ReferralRead:
         placed_at=referral.placed_at,
         closed_reason=referral.closed_reason,
         cascade_round=referral.cascade_round,
-        cascade_plan=referral.cascade_plan,
-        offers=[offer_read(session, o) for o in referral.offers],
+        cascade_plan=plan,
+        offers=[offer_read(session, o) for o in offers],
     )
 
 
@@ -162,3 +170,28 @@ def referral_facts(
             )
         )
     return facts
+
+
+def referral_audit(session: Session, referral: Referral) -> list[AuditEntry]:
+    """The referral's own audit events and those of every offer made for it, in order."""
+    offer_ids = [o.id for o in referral.offers]
+    stmt = (
+        select(AuditEvent)
+        .where(
+            ((AuditEvent.entity == "referral") & (AuditEvent.entity_id == referral.id))
+            | ((AuditEvent.entity == "offer") & AuditEvent.entity_id.in_(offer_ids))
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        AuditEntry(
+            at=e.at,
+            action=e.action,
+            entity=e.entity,
+            entity_id=e.entity_id,
+            actor_role=e.actor_role,
+            actor_user_id=e.actor_user_id,
+            detail=e.detail,
+        )
+        for e in session.scalars(stmt)
+    ]

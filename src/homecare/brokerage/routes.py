@@ -13,11 +13,13 @@ from homecare.brokerage.kpis import KpiResult, by_lot, by_provider, compute_kpis
 from homecare.brokerage.repository import (
     awaiting_care,
     offer_read,
+    referral_audit,
     referral_facts,
     referral_read,
 )
 from homecare.brokerage.schemas import (
     AcceptOffer,
+    AuditEntry,
     AwaitingItem,
     DeclineOffer,
     KpiOut,
@@ -44,7 +46,7 @@ def create_referral(
         referral = service.refer(
             session, actor=actor, at=ctx.now(), data=body, settings=ctx.settings
         )
-        return referral_read(session, referral)
+        return referral_read(session, referral, actor)
 
 
 @router.get("/referrals", response_model=list[ReferralRead])
@@ -55,7 +57,7 @@ def list_referrals(
         stmt = readable_referrals(actor).order_by(Referral.id)
         if status:
             stmt = stmt.where(Referral.status == status)
-        return [referral_read(session, r) for r in session.scalars(stmt)]
+        return [referral_read(session, r, actor) for r in session.scalars(stmt)]
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralRead)
@@ -64,7 +66,20 @@ def get_referral(referral_id: int, ctx: RequestContext = Depends(authenticated))
         referral = load_readable(
             session, readable_referrals(actor), Referral, referral_id, "referral"
         )
-        return referral_read(session, referral)
+        return referral_read(session, referral, actor)
+
+
+@router.get("/referrals/{referral_id}/history", response_model=list[AuditEntry])
+def referral_history(
+    referral_id: int, ctx: RequestContext = Depends(authenticated)
+) -> list[AuditEntry]:
+    """Every timestamped step of a referral and its offers, for the council's brokers."""
+    with ctx.transaction() as (session, actor):
+        require(actor, Permission.BROKER)
+        referral = load_readable(
+            session, readable_referrals(actor), Referral, referral_id, "referral"
+        )
+        return referral_audit(session, referral)
 
 
 @router.post("/referrals/{referral_id}/withdraw", response_model=ReferralRead)
@@ -75,7 +90,7 @@ def withdraw_referral(
         referral = service.withdraw_referral(
             session, actor=actor, at=ctx.now(), referral_id=referral_id, reason=body.reason
         )
-        return referral_read(session, referral)
+        return referral_read(session, referral, actor)
 
 
 @router.post("/referrals/{referral_id}/recascade", response_model=ReferralRead)
@@ -86,7 +101,7 @@ def recascade_referral(
         referral = service.recascade(
             session, actor=actor, at=ctx.now(), referral_id=referral_id, settings=ctx.settings
         )
-        return referral_read(session, referral)
+        return referral_read(session, referral, actor)
 
 
 @router.get("/offers", response_model=list[OfferRead])

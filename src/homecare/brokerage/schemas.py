@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +39,9 @@ class ReferralCreate(BaseModel):
     )
     lot: int = Field(ge=1, description="Lot number: 1 general, 2 delegated healthcare")
     weekly_hours: float | None = Field(
-        default=None, description="Carer hours a week; must agree with the visit pattern"
+        default=None,
+        allow_inf_nan=False,
+        description="Carer hours a week; must agree with the visit pattern",
     )
     visits: list[VisitIn] = Field(min_length=1)
     two_handed: list[str] = Field(
@@ -158,3 +161,13 @@ class KpiReport(BaseModel):
     overall: list[KpiOut]
     by_lot: dict[str, list[KpiOut]]
     by_provider: dict[str, list[KpiOut]]
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    action: str
+    entity: str
+    entity_id: int
+    actor_role: str
+    actor_user_id: int | None
+    detail: dict[str, Any]

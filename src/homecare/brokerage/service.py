@@ -313,7 +313,7 @@ def decline_offer(
 ) -> Offer:
     """The provider says no with a reason; the referral goes to the next in the cascade."""
     offer = _open_offer_for(session, actor, offer_id, at)
-    if reason is DeclineReason.OTHER and not note:
+    if reason is DeclineReason.OTHER and not (note and note.strip()):
         raise InvalidInput("say why when the reason is 'other'", field="note")
     offer.status = OfferStatus.DECLINED.value
     offer.responded_at = at

@@ -16,8 +16,8 @@ class PersonCreate(BaseModel):
     date_of_birth: date
     address: str = Field(min_length=3, max_length=300)
     postcode: str = Field(min_length=5, max_length=8)
-    latitude: float | None = Field(default=None, ge=49.8, le=61.0)
-    longitude: float | None = Field(default=None, ge=-8.7, le=1.8)
+    latitude: float | None = Field(default=None, ge=49.8, le=61.0, allow_inf_nan=False)
+    longitude: float | None = Field(default=None, ge=-8.7, le=1.8, allow_inf_nan=False)
     lsoa_code: str | None = Field(default=None, pattern=r"^[EW]010\d{5}$")
     languages: list[str] = Field(default_factory=lambda: ["English"])
     ethnicity: str | None = Field(default=None, max_length=100)

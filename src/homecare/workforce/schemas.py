@@ -12,14 +12,14 @@ class CareWorkerCreate(BaseModel):
 
     name: str = Field(min_length=2, max_length=200)
     contract_type: ContractType
-    weekly_contracted_hours: float = Field(ge=0, le=60)
-    shift_hours: float = Field(default=7.5, gt=0, le=12)
+    weekly_contracted_hours: float = Field(ge=0, le=60, allow_inf_nan=False)
+    shift_hours: float = Field(default=7.5, gt=0, le=12, allow_inf_nan=False)
     skills: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["English"])
     travel_mode: TravelMode
     home_postcode: str
-    home_latitude: float | None = Field(default=None, ge=49.8, le=61.0)
-    home_longitude: float | None = Field(default=None, ge=-8.7, le=1.8)
+    home_latitude: float | None = Field(default=None, ge=49.8, le=61.0, allow_inf_nan=False)
+    home_longitude: float | None = Field(default=None, ge=-8.7, le=1.8, allow_inf_nan=False)
 
 
 class CareWorkerRead(BaseModel):

@@ -1,0 +1,187 @@
+"""The `homecare` command as a newcomer runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support.pgserver import TemporaryPostgres, free_port
+
+
+def homecare(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "homecare.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
+        check=False,
+    )
+
+
+def run_demo(tmp_path: Path, name: str, *extra: str) -> dict[str, Any]:
+    summary = tmp_path / f"{name}.json"
+    result = homecare(
+        "demo",
+        "--month",
+        "2026-10",
+        "--summary-json",
+        str(summary),
+        "--database-url",
+        f"sqlite:///{tmp_path / name}.db",
+        *extra,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(summary.read_text())  # type: ignore[no-any-return]
+
+
+def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
+    summary = run_demo(tmp_path, "a")
+
+    assert {
+        "people",
+        "weekly_hours",
+        "two_handed_share",
+        "packages_by_provider",
+        "awaiting",
+        "kpis",
+    } <= set(summary)
+    assert 195 <= summary["people"] <= 215
+    assert 3150 <= summary["weekly_hours"] <= 3350
+    assert 0.19 <= summary["two_handed_share"] <= 0.23
+    for kpi in summary["kpis"].values():
+        assert {"value", "target", "met"} <= set(kpi)
+    assert summary["seconds"] < 60
+
+
+def test_the_same_seed_builds_the_same_month(tmp_path: Path) -> None:
+    first = run_demo(tmp_path, "first", "--seed", "11")
+    second = run_demo(tmp_path, "second", "--seed", "11")
+    other = run_demo(tmp_path, "other", "--seed", "12")
+    for summary in (first, second, other):
+        summary.pop("seconds")
+    assert first == second
+    assert first != other
+
+
+def test_the_demo_runs_on_postgresql(tmp_path: Path, pg_server: TemporaryPostgres) -> None:
+    admin = create_engine(pg_server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE cli_demo"))
+    admin.dispose()
+    summary_path = tmp_path / "pg.json"
+    result = homecare(
+        "demo",
+        "--month",
+        "2026-10",
+        "--summary-json",
+        str(summary_path),
+        "--database-url",
+        pg_server.url("cli_demo"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 195 <= json.loads(summary_path.read_text())["people"] <= 215
+
+
+def test_an_unknown_area_is_refused_with_the_choices(tmp_path: Path) -> None:
+    result = homecare("demo", "--area", "atlantis", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "leeds-pilot" in result.stdout + result.stderr
+
+
+@pytest.fixture
+def served_store(tmp_path: Path) -> tuple[str, Path]:
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    run_demo(tmp_path, "served")
+    return url, tmp_path
+
+
+def test_a_user_created_on_the_command_line_can_use_the_served_api(
+    served_store: tuple[str, Path],
+) -> None:
+    url, folder = served_store
+    created = homecare(
+        "users",
+        "create",
+        "--organisation",
+        "Leeds City Council",
+        "--role",
+        "broker",
+        "--name",
+        "Asha Broker",
+        "--email",
+        "asha@leeds.example",
+        "--database-url",
+        url,
+        cwd=folder,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    token = created.stdout.split("Bearer token (shown once):")[1].split()[0]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "homecare.cli", "serve", "--port", str(port), "--database-url", url],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/health")
+        request = urllib.request.Request(
+            f"{base}/awaiting-care", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            assert isinstance(json.loads(response.read()), list)
+        with urllib.request.urlopen(f"{base}/docs", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_user_for_an_unknown_organisation_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert homecare("db", "upgrade", "--database-url", url, cwd=tmp_path).returncode == 0
+    result = homecare(
+        "users",
+        "create",
+        "--organisation",
+        "Nowhere Council",
+        "--role",
+        "broker",
+        "--name",
+        "X",
+        "--email",
+        "x@example.org",
+        "--database-url",
+        url,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "organisation" in result.stdout
+
+
+def _wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
