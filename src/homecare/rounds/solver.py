@@ -55,7 +55,12 @@ def _finite(value: float, fallback: float = 1e12) -> float:
 
 
 def to_arrays(
-    problem: Problem, weights: Weights, assign_cost: list[list[float]] | None = None
+    problem: Problem,
+    weights: Weights,
+    assign_cost: list[list[float]] | None = None,
+    *,
+    frozen: set[int] | None = None,
+    unavailable: set[int] | None = None,
 ) -> dict[str, Any]:
     """The flat layout the compiled core reads (see csrc/instance.hpp)."""
     n_tasks, n_carers = len(problem.tasks), len(problem.carers)
@@ -70,8 +75,11 @@ def to_arrays(
             is_first[a] = 1
             if visit.sync is SyncKind.SEQUENTIAL:
                 min_gap[a], max_gap[a] = visit.min_gap, visit.max_gap
+    away = unavailable or set()
     qualified = [
-        1 if problem.qualified(t, k) else 0 for t in range(n_tasks) for k in range(n_carers)
+        1 if k not in away and problem.qualified(t, k) else 0
+        for t in range(n_tasks)
+        for k in range(n_carers)
     ]
     extra = (
         [assign_cost[t][k] for t in range(n_tasks) for k in range(n_carers)]
@@ -102,6 +110,7 @@ def to_arrays(
         "carer_shift_end": [_finite(c.shift_end) for c in problem.carers],
         "carer_capacity": [_finite(c.capacity) for c in problem.carers],
         "qualified": qualified,
+        "carer_frozen": [1 if k in (frozen or set()) else 0 for k in range(n_carers)],
         "assign_cost": extra,
         "w_distance": weights.travel,
         "w_tardiness": weights.lateness,
@@ -141,10 +150,18 @@ def solve(
     warm_start: list[list[int]] | None = None,
     weights: Weights | None = None,
     assign_cost: list[list[float]] | None = None,
+    frozen: set[int] | None = None,
+    unavailable: set[int] | None = None,
 ) -> SolveResult:
     """Best rounds found within the time limit (or exactly `max_iterations` per thread,
     which makes the result the same for the same seed)."""
-    data = to_arrays(problem, weights or weights_for(problem), assign_cost)
+    data = to_arrays(
+        problem,
+        weights or weights_for(problem),
+        assign_cost,
+        frozen=frozen,
+        unavailable=unavailable,
+    )
     out = _search.solve(
         data,
         time_limit,
@@ -173,4 +190,55 @@ def solve(
         feasible=bool(out["feasible"]),
         iterations=int(out["iterations"]),
         seconds=float(out["seconds"]),
+    )
+
+
+def replan(
+    problem: Problem,
+    previous: list[list[int]],
+    *,
+    unavailable: set[int] | None = None,
+    time_limit: float = 5.0,
+    max_iterations: int | None = None,
+    seed: int = 1,
+    weights: Weights | None = None,
+    assign_cost: list[list[float]] | None = None,
+) -> SolveResult:
+    """Re-plans a day after a change and keeps every round the change does not touch.
+
+    `previous` is the day's rounds (task indices of `problem`); visits in no round (new
+    ones) and the rounds of `unavailable` carers (off sick) are to be placed. They go to
+    their cheapest places first; then only the rounds that took them are improved, and
+    every other round stays exactly as it was.
+    """
+    away = unavailable or set()
+    known = set(range(len(problem.tasks)))
+    warm = [
+        [t for t in route if t in known] if k not in away else []
+        for k, route in enumerate(previous)
+    ]
+    warm += [[] for _ in range(len(problem.carers) - len(warm))]
+    placed = solve(
+        problem,
+        max_iterations=0,
+        seed=seed,
+        warm_start=warm,
+        weights=weights,
+        assign_cost=assign_cost,
+        unavailable=away,
+    )
+    touched = {k for k, route in enumerate(placed.solution.routes) if route != warm[k]}
+    if not touched:
+        return placed
+    frozen = set(range(len(problem.carers))) - touched
+    return solve(
+        problem,
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+        seed=seed,
+        warm_start=placed.solution.routes,
+        weights=weights,
+        assign_cost=assign_cost,
+        frozen=frozen,
+        unavailable=away,
     )

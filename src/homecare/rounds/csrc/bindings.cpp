@@ -60,6 +60,7 @@ static py::dict solve(py::dict data, double time_limit, long max_iterations,
     in.carer_capacity = data["carer_capacity"].cast<std::vector<double>>();
     for (int x : data["qualified"].cast<std::vector<int>>()) in.qualified.push_back(static_cast<char>(x));
     in.assign_cost = data["assign_cost"].cast<std::vector<double>>();
+    for (int x : data["carer_frozen"].cast<std::vector<int>>()) in.carer_frozen.push_back(static_cast<char>(x));
     in.w_distance = data["w_distance"].cast<double>();
     in.w_tardiness = data["w_tardiness"].cast<double>();
     in.w_max_tardiness = data["w_max_tardiness"].cast<double>();

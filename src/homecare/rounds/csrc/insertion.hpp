@@ -103,7 +103,7 @@ inline void shortlist_single(const Instance& in, const Solution& s, int task, do
     RouteProbe probe{in, s, w_late};
     std::uniform_real_distribution<double> jitter(1.0 - noise, 1.0 + noise);
     for (int k = 0; k < in.n_carers; ++k) {
-        if (!in.can_do(task, k)) continue;
+        if (!in.can_do(task, k) || !in.open(k)) continue;
         const int n = static_cast<int>(s.routes[k].size());
         for (int p = 0; p <= n; ++p) {
             const double st = probe.arrival(k, p, task);
@@ -123,6 +123,7 @@ inline void shortlist_pair(const Instance& in, const Solution& s, int first, int
     struct Slot { int k, p; double arrive; };
     std::vector<Slot> a_slots, b_slots;
     for (int k = 0; k < in.n_carers; ++k) {
+        if (!in.open(k)) continue;
         const int n = static_cast<int>(s.routes[k].size());
         const bool can_a = in.can_do(first, k), can_b = in.can_do(second, k);
         for (int p = 0; p <= n; ++p) {

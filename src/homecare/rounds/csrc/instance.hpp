@@ -28,6 +28,7 @@ struct Instance {
     // carers
     std::vector<int> carer_start, carer_end, carer_matrix;
     std::vector<double> carer_shift_start, carer_shift_end, carer_capacity;
+    std::vector<char> carer_frozen;  // a frozen round keeps its visits and their order
 
     // task x carer: qualified, and the soft cost of that carer doing that task
     std::vector<char> qualified;
@@ -43,6 +44,7 @@ struct Instance {
     bool can_do(int task, int carer) const {
         return qualified[static_cast<size_t>(task) * n_carers + carer] != 0;
     }
+    bool open(int carer) const { return carer_frozen.empty() || carer_frozen[carer] == 0; }
     double extra(int task, int carer) const {
         return assign_cost[static_cast<size_t>(task) * n_carers + carer];
     }

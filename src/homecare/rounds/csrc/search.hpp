@@ -189,10 +189,17 @@ class Search {
         }
     }
 
+    // Visits the search may move: placed, and in no frozen round.
     std::vector<int> assigned_visits(const Solution& s) const {
         std::vector<int> out;
-        for (int v = 0; v < in_.n_visits; ++v)
-            if (s.route_of[in_.visit_tasks[v][0]] >= 0) out.push_back(v);
+        for (int v = 0; v < in_.n_visits; ++v) {
+            bool movable = true;
+            for (int t : in_.visit_tasks[v]) {
+                const int k = s.route_of[t];
+                if (k < 0 || !in_.open(k)) movable = false;
+            }
+            if (movable) out.push_back(v);
+        }
         return out;
     }
 
@@ -248,9 +255,13 @@ class Search {
             default: {  // a whole round (and the partners of its double-ups)
                 std::vector<int> busy;
                 for (int k = 0; k < in_.n_carers; ++k)
-                    if (!s.routes[k].empty()) busy.push_back(k);
+                    if (!s.routes[k].empty() && in_.open(k)) busy.push_back(k);
+                if (busy.empty()) break;
                 const int k = busy[std::uniform_int_distribution<size_t>(0, busy.size() - 1)(rng_)];
-                for (int t : s.routes[k]) chosen.push_back(in_.task_visit[t]);
+                for (int t : s.routes[k]) {
+                    const int v = in_.task_visit[t];
+                    if (std::find(pool.begin(), pool.end(), v) != pool.end()) chosen.push_back(v);
+                }
                 if (static_cast<int>(chosen.size()) > q + 5) chosen.resize(q + 5);
                 break;
             }
