@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ def main() -> int:
         gaps = [r.gap_pct for r in rows if r.gap_pct is not None]
         base = [r.baseline_gap_pct for r in rows if r.baseline_gap_pct is not None]
         ratios = [r.objective / r.baseline_objective for r in rows if r.baseline_objective]
+        gaps = gaps or [math.nan]
         print(
             f"== {family} at {limit:g} s: mean gap ours {statistics.mean(gaps):.2f}% "
             f"(max {max(gaps):.2f}%), baseline "

@@ -258,6 +258,20 @@ def readable_care_workers(actor: Actor) -> Select[Any]:
     return stmt.where(false())
 
 
+def readable_rounds(actor: Actor) -> Select[Any]:
+    """A provider's managers see its rounds; a care worker sees only their own."""
+    from homecare.rounds.tables import Round
+
+    stmt = select(Round)
+    if actor.is_system:
+        return stmt
+    if actor.role is Role.PROVIDER_MANAGER:
+        return stmt.where(Round.provider_id == actor.organisation_id)
+    if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
+        return stmt.where(Round.care_worker_id == actor.care_worker_id)
+    return stmt.where(false())
+
+
 def load_readable(session: Any, stmt: Select[Any], model: type[T], ident: int, label: str) -> T:
     """One row the actor may read, or NotFound: missing and forbidden look the same."""
     from homecare.errors import NotFound

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from sqlalchemy import select
 
+from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.calendar import LONDON
 from homecare.config import Settings, get_settings
@@ -170,9 +171,14 @@ def demo(
     seed: Annotated[int, typer.Option(help="The same seed builds the same area")] = 2024,
     month: Annotated[str | None, typer.Option(help="YYYY-MM; default: last full month")] = None,
     summary_json: Annotated[Path | None, typer.Option(help="Also write the summary here")] = None,
+    rounds_seconds: Annotated[
+        float,
+        typer.Option(help="Seconds of search for the next week's rounds (0: skip the rounds)"),
+    ] = 25.0,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Build an area, stream a month of referrals through brokerage, and report.
+    """Build an area, stream a month of referrals through brokerage, plan the next week's
+    rounds, and report.
 
     This empties the store it is pointed at before it starts.
     """
@@ -225,12 +231,46 @@ def demo(
         )
     summary["brokerage"] = log.__dict__
     summary["area"] = profile.key
-    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     _print_summary(summary, profile.council_name)
+    if rounds_seconds > 0:
+        summary["rounds"] = _demo_rounds(engine, month_end, rounds_seconds, seed)
+    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
+    console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:
         summary_json.write_text(json.dumps(summary, indent=2))
         console.print(f"Summary written to {summary_json}")
     _print_next_steps(built.tokens, settings.database_url)
+
+
+def _demo_rounds(engine: Any, month_end: date, seconds: float, seed: int) -> dict[str, Any]:
+    """The week after the month: every provider's rounds, beside the hand-planned baseline."""
+    monday = month_end + timedelta(days=(7 - month_end.weekday()) % 7 or 7)
+    days = [monday + timedelta(days=i) for i in range(7)]
+    with _progress() as progress:
+        task = progress.add_task("Planning next week's rounds", total=None)
+        rows = _roster_rows(
+            engine, days, None, seconds, seed, on_step=lambda: progress.advance(task)
+        )
+    totals = _print_rounds(
+        rows, f"Rounds for the week from {monday} (hand-planned greedy baseline in brackets)"
+    )
+    travel, greedy_travel = totals["travel_minutes"], totals["greedy_travel_minutes"]
+    return {
+        "week_start": monday.isoformat(),
+        "visits": int(totals["visits"]),
+        "double_ups": int(totals["two_handed_visits"]),
+        "unplaced": int(totals["unassigned_visits"]),
+        "greedy_unplaced": int(totals["greedy_unassigned_visits"]),
+        "late": int(totals["late_visits"]),
+        "greedy_late": int(totals["greedy_late_visits"]),
+        "travel_minutes": round(travel),
+        "greedy_travel_minutes": round(greedy_travel),
+        "travel_per_care_hour": round(travel / (totals["contact_minutes"] / 60), 2),
+        "greedy_travel_per_care_hour": round(
+            greedy_travel / (totals["greedy_contact_minutes"] / 60), 2
+        ),
+        "unsynchronised_double_ups": int(totals["unsynchronised_double_ups"]),
+    }
 
 
 def _progress() -> Progress:
@@ -289,7 +329,6 @@ def _print_summary(summary: dict[str, Any], council: str) -> None:
             f"{k['met_count']}/{k['eligible_count']}",
         )
     console.print(kpis)
-    console.print(f"Finished in {summary['seconds']} s.")
 
 
 def _print_next_steps(tokens: dict[str, str], url: str) -> None:
@@ -302,6 +341,130 @@ def _print_next_steps(tokens: dict[str, str], url: str) -> None:
     labels = ["commissioner", "broker", "social_worker", "nurse", *list(tokens)[4:6]]
     for label in labels:
         console.print(f"  {label.replace('_', ' ')}: {tokens[label]}", soft_wrap=True)
+
+
+def _roster_rows(
+    engine: Any,
+    days: list[date],
+    provider_names: list[str] | None,
+    budget: float,
+    seed: int,
+    on_step: Any = None,
+) -> list[dict[str, Any]]:
+    """Optimises and saves every provider's rounds for each day; one transaction each."""
+    from homecare.market.tables import Organisation
+    from homecare.rounds.day import due_visits
+    from homecare.rounds.service import optimise_day
+    from homecare.rounds.travel import travel_source
+
+    travel = travel_source(get_settings())
+    rows = []
+    with unit_of_work(engine) as session:
+        stmt = select(Organisation).where(Organisation.kind == "provider")
+        if provider_names:
+            stmt = stmt.where(Organisation.name.in_(provider_names))
+        providers = [(p.id, p.name) for p in session.scalars(stmt.order_by(Organisation.id))]
+        load = {(pid, d): len(due_visits(session, pid, d)) for pid, _ in providers for d in days}
+    total = sum(load.values()) or 1
+    for day in days:
+        for provider_id, name in providers:
+            if not load[(provider_id, day)]:
+                continue
+            limit = max(0.5, budget * load[(provider_id, day)] / total)
+            with unit_of_work(engine) as session:
+                outcome = optimise_day(
+                    session,
+                    actor=SYSTEM_ACTOR,
+                    at=datetime.now(LONDON),
+                    provider_id=provider_id,
+                    day=day,
+                    travel=travel,
+                    time_limit=limit,
+                    seed=seed,
+                )
+            rows.append(
+                {
+                    "day": day.isoformat(),
+                    "provider": name,
+                    "ours": outcome.ours.as_dict(),
+                    "greedy": outcome.greedy.as_dict(),
+                    "seconds": outcome.plan.seconds,
+                }
+            )
+            if on_step:
+                on_step()
+    return rows
+
+
+def _print_rounds(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    table = Table(title=title)
+    for column in (
+        "Day",
+        "Provider",
+        "Visits",
+        "Double-ups",
+        "Carers",
+        "Unplaced",
+        "Late",
+        "Travel min (greedy)",
+        "Travel/care h (greedy)",
+        "Contact share",
+        "Unsynchronised",
+    ):
+        table.add_column(column, justify="left" if column in ("Day", "Provider") else "right")
+    totals: dict[str, float] = {}
+    for row in rows:
+        ours, greedy = row["ours"], row["greedy"]
+        for key in (
+            "visits",
+            "two_handed_visits",
+            "unassigned_visits",
+            "late_visits",
+            "travel_minutes",
+            "contact_minutes",
+            "paid_minutes",
+            "unsynchronised_double_ups",
+        ):
+            totals[key] = totals.get(key, 0) + ours[key]
+            totals[f"greedy_{key}"] = totals.get(f"greedy_{key}", 0) + greedy[key]
+        table.add_row(
+            row["day"],
+            row["provider"],
+            f"{ours['visits']:.0f}",
+            f"{ours['two_handed_visits']:.0f}",
+            f"{ours['carers_on_shift']:.0f}",
+            f"{ours['unassigned_visits']:.0f} ({greedy['unassigned_visits']:.0f})",
+            f"{ours['late_visits']:.0f} ({greedy['late_visits']:.0f})",
+            f"{ours['travel_minutes']:.0f} ({greedy['travel_minutes']:.0f})",
+            f"{ours['travel_per_care_hour']:.1f} ({greedy['travel_per_care_hour']:.1f})",
+            f"{ours['contact_share_of_paid']:.0%}",
+            f"{ours['unsynchronised_double_ups']:.0f}",
+        )
+    Console(width=200).print(table)
+    return totals
+
+
+@app.command()
+def roster(
+    day: Annotated[str, typer.Option("--date", help="The day, YYYY-MM-DD")],
+    week: Annotated[bool, typer.Option(help="Seven days from the date")] = False,
+    provider: Annotated[
+        list[str] | None, typer.Option(help="Provider name(s); default all")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search in all")] = 60.0,
+    seed: int = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Optimise and save the rounds of every provider's care workers for a day or a week."""
+    start = date.fromisoformat(day)
+    days = [start + timedelta(days=i) for i in range(7 if week else 1)]
+    engine = make_engine(_settings(database_url).database_url)
+    with _progress() as progress:
+        task = progress.add_task("Optimising rounds", total=None)
+        rows = _roster_rows(
+            engine, days, provider, time_limit, seed, on_step=lambda: progress.advance(task)
+        )
+    _print_rounds(rows, f"Rounds from {days[0]} to {days[-1]} (greedy baseline in brackets)")
 
 
 @bench_app.command("rounds")

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     benchmarks: str | None = Field(
         default=None, description="Folder of the optimiser benchmark sets, when present."
     )
+    osrm_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of an OSRM-compatible routing service for road travel times; "
+            "unset uses great-circle estimates."
+        ),
+    )
 
 
 @lru_cache(maxsize=1)

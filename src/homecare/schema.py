@@ -10,6 +10,7 @@ from homecare.geo import tables as geo_tables
 from homecare.market import tables as market_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
+from homecare.rounds import tables as rounds_tables
 from homecare.workforce import tables as workforce_tables
 
 TABLE_MODULES = (
@@ -20,6 +21,7 @@ TABLE_MODULES = (
     market_tables,
     packages_tables,
     people_tables,
+    rounds_tables,
     workforce_tables,
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from homecare import __version__
+from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR
 from homecare.brokerage.routes import router as brokerage_router
 from homecare.brokerage.service import lapse_overdue_offers
@@ -26,6 +27,7 @@ from homecare.errors import DomainError
 from homecare.market.routes import router as market_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
+from homecare.rounds.routes import router as rounds_router
 from homecare.workforce.routes import router as workforce_router
 
 
@@ -119,6 +121,7 @@ def create_app(
         workforce_router,
         brokerage_router,
         packages_router,
+        rounds_router,
     ):
         app.include_router(router)
 

@@ -71,7 +71,7 @@ TIME_BAND_WINDOWS: dict[TimeBand, tuple[time, time]] = {
     TimeBand.MORNING: (time(7, 0), time(10, 0)),
     TimeBand.LUNCH: (time(11, 30), time(13, 30)),
     TimeBand.TEA: (time(16, 0), time(18, 0)),
-    TimeBand.BED: (time(19, 30), time(22, 0)),
+    TimeBand.BED: (time(19, 0), time(21, 30)),
 }
 """When a visit in each band may start, local time."""
 
@@ -82,6 +82,8 @@ class PlannedVisit:
     band: TimeBand
     minutes: int
     carers: int
+    skill: str | None = None
+    """A delegated healthcare task only a trained carer may do (Lot 2)."""
 
     @property
     def key(self) -> str:

@@ -88,7 +88,13 @@ def transfer_in_package(
         agreed_at=at,
     )
     package.visits = [
-        PackageVisit(day=v.day.value, band=v.band.value, minutes=v.minutes, carers=v.carers)
+        PackageVisit(
+            day=v.day.value,
+            band=v.band.value,
+            minutes=v.minutes,
+            carers=v.carers,
+            required_skill=v.skill,
+        )
         for v in pattern
     ]
     session.add(package)

@@ -43,3 +43,5 @@ class PackageVisit(Base):
     band: Mapped[str] = mapped_column(String(8))
     minutes: Mapped[int] = mapped_column(Integer)
     carers: Mapped[int] = mapped_column(Integer)
+    required_skill: Mapped[str | None] = mapped_column(String(32))
+    """A delegated healthcare task (Lot 2) only a trained carer may do."""

@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from homecare.access import SYSTEM_ACTOR, Actor, Role
 from homecare.accounts.service import create_user
-from homecare.brokerage.domain import ReferralSource
+from homecare.brokerage.domain import Day, ReferralSource, TimeBand
 from homecare.calendar import LONDON, is_working_day
 from homecare.geo.directory import SHIPPED, PostcodeRow, import_rows, read_csv
 from homecare.market import service as market
@@ -106,6 +106,13 @@ def plan_people(
     lot2_share = 0.2
     needs = [draw_need(rng, lot2_share) for _ in range(profile.people)]
     calibrate(needs, profile.weekly_hours, profile.two_handed_share)
+    for need in needs:
+        if need.lot == 2:
+            skill = rng.choice(LOT2_SKILLS)
+            need.pattern = [
+                replace(v, skill=skill) if v.band in (TimeBand.MORNING, TimeBand.BED) else v
+                for v in need.pattern
+            ]
     streets = names.STREETS[profile.key]
     plans = []
     for need in needs:
@@ -454,10 +461,33 @@ def _employ_staff(
             p.need.carer_minutes for (i, _lot), ps in assignment.items() if i == index for p in ps
         )
         contact_per_worker = 37.5 * 60 * CONTACT_SHARE_OF_SHIFT
-        count = max(4, math.ceil(minutes / contact_per_worker * 1.08))
+        count = max(6, math.ceil(minutes / contact_per_worker * 1.12))
         has_lot2 = any(c.lot_id == _lot_id(contracts, 2) for c in held)
-        for _ in range(count):
-            _add_worker(session, rng, profile, held[0].provider_id, has_lot2, points, at)
+        for index_in_team in range(count):
+            _add_worker(
+                session,
+                rng,
+                profile,
+                held[0].provider_id,
+                has_lot2,
+                points,
+                at,
+                shift_pattern(index_in_team),
+            )
+
+
+EARLY = (time(7, 0), time(14, 30))
+LATE = (time(14, 30), time(22, 0))
+DAY_ORDER = list(Day)
+
+
+def shift_pattern(index: int) -> dict[Day, tuple[time, time]]:
+    """Five 7.5-hour shifts a week with two days off together, staggered through the team
+    so every day is staffed; a little over half the team works earlies, when most visits
+    fall (the morning calls)."""
+    off = {DAY_ORDER[index % 7], DAY_ORDER[(index + 1) % 7]}
+    hours = EARLY if (index * 11) % 20 < 12 else LATE
+    return {day: hours for day in DAY_ORDER if day not in off}
 
 
 def _add_worker(
@@ -468,6 +498,7 @@ def _add_worker(
     has_lot2: bool,
     points: list[PostcodeRow],
     at: datetime,
+    pattern: dict[Day, tuple[time, time]],
 ) -> None:
     draw = rng.random()
     if draw < profile.salaried_share:
@@ -510,6 +541,7 @@ def _add_worker(
             languages=languages,
             travel_mode=mode,
             home_postcode=home.postcode,
+            shift_pattern=pattern,
         ),
     )
 

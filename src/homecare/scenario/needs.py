@@ -18,7 +18,7 @@ from homecare.scenario.figures import AGE_BANDS
 
 T = TypeVar("T")
 DAYS = list(Day)
-CALLS_PER_DAY = ((1, 0.10), (2, 0.20), (3, 0.25), (4, 0.45))
+CALLS_PER_DAY = ((1, 0.05), (2, 0.12), (3, 0.23), (4, 0.60))
 BANDS_FOR_CALLS = {
     1: (TimeBand.MORNING,),
     2: (TimeBand.MORNING, TimeBand.BED),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.brokerage.domain import Day
 from homecare.workforce.domain import ContractType, TravelMode
 
 
@@ -20,6 +23,10 @@ class CareWorkerCreate(BaseModel):
     home_postcode: str
     home_latitude: float | None = Field(default=None, ge=49.8, le=61.0, allow_inf_nan=False)
     home_longitude: float | None = Field(default=None, ge=-8.7, le=1.8, allow_inf_nan=False)
+    shift_pattern: dict[Day, tuple[time, time]] = Field(
+        default_factory=dict,
+        description='Working days and hours, e.g. {"mon": ["07:00", "14:30"]}',
+    )
 
 
 class CareWorkerRead(BaseModel):
@@ -37,3 +44,4 @@ class CareWorkerRead(BaseModel):
     home_postcode: str
     home_latitude: float
     home_longitude: float
+    shift_pattern: dict[str, list[str]]

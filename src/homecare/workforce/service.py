@@ -43,6 +43,9 @@ def add_care_worker(
             f"{postcode} is not in the postcode directory: give home_latitude and home_longitude",
             field="home_postcode",
         )
+    for day, (start, end) in data.shift_pattern.items():
+        if end <= start:
+            raise InvalidInput("a shift must end after it starts", field=f"shift_pattern.{day}")
     worker = CareWorker(
         provider_id=employer,
         name=data.name,
@@ -55,6 +58,10 @@ def add_care_worker(
         home_postcode=postcode,
         home_latitude=lat,
         home_longitude=lon,
+        shift_pattern={
+            day.value: [start.strftime("%H:%M"), end.strftime("%H:%M")]
+            for day, (start, end) in data.shift_pattern.items()
+        },
     )
     session.add(worker)
     session.flush()

@@ -23,3 +23,6 @@ class CareWorker(Base):
     home_postcode: Mapped[str] = mapped_column(String(8))
     home_latitude: Mapped[float] = mapped_column(Float)
     home_longitude: Mapped[float] = mapped_column(Float)
+    shift_pattern: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    """Working days and hours, e.g. {"mon": ["07:00", "14:30"], ...}; a day not named
+    is a day off."""

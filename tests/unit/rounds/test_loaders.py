@@ -16,6 +16,7 @@ from homecare.rounds.loaders import (
     load_italian,
     load_mankowska,
     load_solomon,
+    published_solution_cost,
 )
 from homecare.rounds.model import ObjectiveKind, SyncKind
 
@@ -190,14 +191,18 @@ def test_the_benchmarks_setting_names_the_folder_and_a_missing_folder_gives_none
     assert missing is None
 
 
-def test_best_known_prefers_a_value_with_a_solution_file_then_the_bks(tmp_path: Path) -> None:
+def test_best_known_is_the_bks_and_the_published_cost_is_the_one_with_a_file(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "best_known.csv").write_text(
         "id,file,bks,ceschia2024_with_solution_file\nB6,b6.txt,441.7,464.622\nX1,x1.txt,100.5,\n"
     )
 
     values = [best_known(tmp_path / n) for n in ("b6.txt", "x1.txt", "other.txt")]
+    published = [published_solution_cost(tmp_path / n) for n in ("b6.txt", "x1.txt")]
 
-    assert values == [464.622, 100.5, None]
+    assert values == [441.7, 100.5, None]
+    assert published == [464.622, None]
 
 
 def test_best_known_for_solomon_is_the_minimum_distance_optimum(tmp_path: Path) -> None:
@@ -210,3 +215,11 @@ def test_best_known_for_solomon_is_the_minimum_distance_optimum(tmp_path: Path) 
 
 def test_best_known_is_none_without_a_table_beside_the_instance(tmp_path: Path) -> None:
     assert best_known(tmp_path / "instance.json") is None
+
+
+def test_without_a_table_the_best_known_comes_from_the_readme_row(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "| file | patients | **BKS cost** |\n|---|---|---|\n"
+        "| instance_003-rome | 44 | **365.667** |\n"
+    )
+    assert best_known(tmp_path / "instance_003-rome.json") == 365.667

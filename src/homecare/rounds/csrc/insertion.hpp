@@ -131,6 +131,23 @@ inline void shortlist_pair(const Instance& in, const Solution& s, int first, int
             if (can_b) b_slots.push_back({k, p, probe.arrival(k, p, second)});
         }
     }
+    // With many places to try, keep for each task the places that are cheapest on their
+    // own, and pair only those: the pair's cost is close to the sum of its parts.
+    auto prune = [&](std::vector<Slot>& slots, int task) {
+        const size_t keep = 36;
+        if (slots.size() <= keep) return;
+        std::vector<std::pair<double, size_t>> scored;
+        scored.reserve(slots.size());
+        for (size_t i = 0; i < slots.size(); ++i)
+            scored.push_back({probe.delta(slots[i].k, slots[i].p, task, slots[i].arrive), i});
+        std::nth_element(scored.begin(), scored.begin() + keep, scored.end());
+        std::vector<Slot> kept;
+        for (size_t i = 0; i < keep; ++i)
+            if (scored[i].first < INF) kept.push_back(slots[scored[i].second]);
+        slots.swap(kept);
+    };
+    prune(a_slots, first);
+    prune(b_slots, second);
     for (const Slot& a : a_slots) {
         for (const Slot& b : b_slots) {
             if (a.k == b.k) continue;

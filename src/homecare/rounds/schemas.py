@@ -1,0 +1,69 @@
+"""Rounds as the HTTP API shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StopRead(BaseModel):
+    sequence: int
+    person_id: int
+    person_name: str
+    address: str
+    postcode: str
+    planned_start: datetime
+    window_start: datetime
+    window_end: datetime
+    minutes: int
+    travel_minutes: float
+    carers: int
+    partner_care_worker_id: int | None
+    latitude: float
+    longitude: float
+
+
+class RoundRead(BaseModel):
+    id: int
+    care_worker_id: int
+    care_worker_name: str
+    day: date
+    shift_start: datetime
+    shift_end: datetime
+    travel_mode: str
+    travel_minutes: float
+    contact_minutes: float
+    stops: list[StopRead]
+
+
+class UnassignedRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    package_visit_id: int
+    person_id: int
+    reason: str
+
+
+class PlanRead(BaseModel):
+    id: int
+    provider_id: int
+    day: date
+    optimised_at: datetime
+    seconds: float
+    measures: dict[str, float]
+    rounds: int
+    unassigned: list[UnassignedRead]
+
+
+class OptimiseDay(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: date
+    time_limit: float = Field(default=10.0, gt=0, le=120, description="Seconds of search")
+
+
+class GeoJson(BaseModel):
+    type: str = "FeatureCollection"
+    features: list[dict[str, Any]]
