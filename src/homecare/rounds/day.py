@@ -77,6 +77,15 @@ def on_shift(session: Session, provider_id: int, day: date) -> list[CareWorker]:
     return [w for w in workers if weekday in (w.shift_pattern or {})]
 
 
+def break_rule(shift_start: float, shift_end: float) -> dict[str, float]:
+    """A shift over six hours carries an unpaid 30-minute break, started after two hours
+    and within five of the shift's start, so no stretch of work runs much past five hours
+    (the Working Time Regulations ask for at least 20 minutes after six)."""
+    if shift_end - shift_start <= 360:
+        return {}
+    return {"break_after": 300.0, "break_minutes": 30.0}
+
+
 def build_day(
     session: Session, provider_id: int, day: date, travel: TravelMatrixSource
 ) -> DayProblem:
@@ -106,6 +115,9 @@ def build_day(
                 shift_end=minutes_of(time.fromisoformat(end)),
                 matrix=MODES.index(TravelMode(worker.travel_mode)),
                 languages=frozenset(worker.languages),
+                **break_rule(
+                    minutes_of(time.fromisoformat(start)), minutes_of(time.fromisoformat(end))
+                ),
             )
         )
     visits: list[Visit] = []

@@ -50,7 +50,11 @@ def measure(
         travel += problem.travel(carer, at, problem.carers[carer].end_location)
     routed = {t for r in routes for t in r}
     contact = sum(problem.tasks[t].duration for t in routed)
-    paid = sum(c.shift_end - c.shift_start for c in problem.carers if math.isfinite(c.shift_end))
+    paid = sum(
+        c.shift_end - c.shift_start - (c.break_minutes if c.break_window() else 0.0)
+        for c in problem.carers
+        if math.isfinite(c.shift_end)
+    )
     late_visits, total_late, max_late, unsynced, unassigned = 0, 0.0, 0.0, 0, 0
     for visit in problem.visits:
         if not all(t in routed for t in visit.tasks):

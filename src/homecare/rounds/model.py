@@ -70,8 +70,15 @@ class Carer:
     capacity: float = float("inf")
     languages: frozenset[str] = frozenset()
     break_after: float | None = None
-    """Minutes of work after which an unpaid break is due (product rounds)."""
+    """The break must start within this many minutes of the shift's start (and not in
+    the first two hours of it); None: no break."""
     break_minutes: float = 0.0
+
+    def break_window(self) -> tuple[float, float] | None:
+        if self.break_after is None or self.break_minutes <= 0:
+            return None
+        latest = self.shift_start + self.break_after
+        return max(self.shift_start, latest - 120.0), latest
 
 
 @dataclass

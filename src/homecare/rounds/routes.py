@@ -45,6 +45,8 @@ def round_read(session: Session, r: Round) -> RoundRead:
         day=r.day,
         shift_start=r.shift_start,
         shift_end=r.shift_end,
+        break_start=r.break_start,
+        break_minutes=r.break_minutes,
         travel_mode=r.travel_mode,
         travel_minutes=r.travel_minutes,
         contact_minutes=r.contact_minutes,

@@ -32,6 +32,8 @@ class RoundRead(BaseModel):
     day: date
     shift_start: datetime
     shift_end: datetime
+    break_start: datetime | None
+    break_minutes: int
     travel_mode: str
     travel_minutes: float
     contact_minutes: float

@@ -227,6 +227,8 @@ def _save(
                 shift_start=at_minutes(dp.day, carer.shift_start),
                 shift_end=at_minutes(dp.day, carer.shift_end),
                 travel_mode=worker.travel_mode,
+                break_start=(at_minutes(dp.day, result.breaks[k]) if k in result.breaks else None),
+                break_minutes=int(carer.break_minutes) if k in result.breaks else 0,
                 travel_minutes=round(travel_total, 1),
                 contact_minutes=sum(problem.tasks[t].duration for t in route),
                 stops=stops,

@@ -40,6 +40,8 @@ class SolveResult:
     iterations: int
     seconds: float
     components: dict[str, float] = field(default_factory=dict)
+    breaks: dict[int, float] = field(default_factory=dict)
+    """carer -> when their break starts (carers with a break rule)."""
 
 
 def weights_for(problem: Problem) -> Weights:
@@ -86,7 +88,7 @@ def to_arrays(
         if assign_cost
         else [0.0] * (n_tasks * n_carers)
     )
-    return {
+    data = {
         "n_locations": len(problem.matrices[0]),
         "n_tasks": n_tasks,
         "n_visits": len(problem.visits),
@@ -117,7 +119,42 @@ def to_arrays(
         "w_max_tardiness": weights.max_lateness,
         "unassigned_penalty": weights.unassigned,
         "hard_time_windows": problem.hard_time_windows,
+        "task_in_place": [0] * n_tasks,
+        "task_hard": [0] * n_tasks,
+        "visit_fixed": [0] * len(problem.visits),
     }
+    _add_breaks(problem, data)
+    return data
+
+
+def _add_breaks(problem: Problem, data: dict[str, Any]) -> None:
+    """Each carer's break as one more task of their own: taken where they are, inside its
+    window, and never moved to anyone else."""
+    n_carers = len(problem.carers)
+    for k, carer in enumerate(problem.carers):
+        window = carer.break_window()
+        if window is None:
+            continue
+        task = data["n_tasks"]
+        visit = data["n_visits"]
+        data["n_tasks"] += 1
+        data["n_visits"] += 1
+        data["task_location"].append(carer.start_location)
+        data["task_visit"].append(visit)
+        data["task_partner"].append(-1)
+        data["task_is_first"].append(0)
+        data["task_duration"].append(carer.break_minutes)
+        data["task_demand"].append(0.0)
+        data["task_earliest"].append(window[0])
+        data["task_latest"].append(window[1])
+        data["task_min_gap"].append(0.0)
+        data["task_max_gap"].append(0.0)
+        data["task_in_place"].append(1)
+        data["task_hard"].append(1)
+        data["visit_tasks"].append([task])
+        data["visit_fixed"].append(1)
+        data["qualified"] += [1 if j == k else 0 for j in range(n_carers)]
+        data["assign_cost"] += [0.0] * n_carers
 
 
 def unassigned_reason(problem: Problem, task: int) -> str:
@@ -170,7 +207,11 @@ def solve(
         threads,
         warm_start or [],
     )
-    routes: list[list[int]] = [list(r) for r in out["routes"]]
+    n_tasks = len(problem.tasks)
+    breaks = {
+        k: float(out["start"][t]) for k, r in enumerate(out["routes"]) for t in r if t >= n_tasks
+    }
+    routes: list[list[int]] = [[t for t in r if t < n_tasks] for r in out["routes"]]
     placed = {t for r in routes for t in r}
     solution = Solution(
         routes=routes,
@@ -178,7 +219,7 @@ def solve(
             t: unassigned_reason(problem, t) for t in range(len(problem.tasks)) if t not in placed
         },
     )
-    starts = [float(s) if t in placed else math.nan for t, s in enumerate(out["start"])]
+    starts = [float(s) if t in placed else math.nan for t, s in enumerate(out["start"][:n_tasks])]
     return SolveResult(
         solution=solution,
         starts=starts,
@@ -190,6 +231,7 @@ def solve(
         feasible=bool(out["feasible"]),
         iterations=int(out["iterations"]),
         seconds=float(out["seconds"]),
+        breaks=breaks,
     )
 
 

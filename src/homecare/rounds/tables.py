@@ -41,6 +41,8 @@ class Round(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     shift_start: Mapped[datetime] = mapped_column(UTCDateTime)
     shift_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    break_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    break_minutes: Mapped[int] = mapped_column(Integer, default=0)
     travel_mode: Mapped[str] = mapped_column(String(8))
     travel_minutes: Mapped[float] = mapped_column(Float)
     contact_minutes: Mapped[float] = mapped_column(Float)

@@ -253,3 +253,61 @@ def test_a_sick_carers_visits_move_to_others_and_the_rest_stay_put() -> None:
     assert result.solution.routes[0] == [0, 1]
     assert result.solution.routes[1] == []
     assert sorted(result.solution.routes[2]) == [2, 3, 4, 5]
+
+
+def test_a_carer_takes_their_break_inside_its_window_and_where_they_are() -> None:
+    # One carer, shift 0-600, break of 30 to start between 180 and 300. Visits at place 10
+    # (window 0-500, 60 min) and place 20 (window 200-500, 60 min). Travel 10 + 10 + 20
+    # = 40 whatever the break does: it is taken in place.
+    problem = line_problem(
+        [0, 10, 20],
+        [Visit("a", 1, 0, 500, (0,)), Visit("b", 2, 200, 500, (1,))],
+        [Task(0, "s", 60), Task(1, "s", 60)],
+        [
+            Carer(
+                "c1",
+                frozenset({"s"}),
+                0,
+                0,
+                shift_start=0,
+                shift_end=600,
+                break_after=300,
+                break_minutes=30,
+            )
+        ],
+        ObjectiveKind.ROTA,
+    )
+    result = solve(problem, max_iterations=100, seed=1)
+    assert result.solution.unassigned == {}
+    assert 180 <= result.breaks[0] <= 300
+    assert math.isclose(result.distance, 40)
+    # the break does not overlap a visit
+    for task in (0, 1):
+        start = result.starts[task]
+        assert start + 60 <= result.breaks[0] or result.breaks[0] + 30 <= start
+
+
+def test_a_break_that_cannot_fit_leaves_a_visit_unplaced_rather_than_skipped() -> None:
+    # Shift 0-400 with a 30-minute break due between 180 and 300; one visit of 350
+    # minutes from 10 would leave no room for the break: the visit is unplaced.
+    problem = line_problem(
+        [0, 5],
+        [Visit("long", 1, 0, 50, (0,))],
+        [Task(0, "s", 350)],
+        [
+            Carer(
+                "c1",
+                frozenset({"s"}),
+                0,
+                0,
+                shift_start=0,
+                shift_end=400,
+                break_after=300,
+                break_minutes=30,
+            )
+        ],
+        ObjectiveKind.ROTA,
+    )
+    result = solve(problem, max_iterations=50, seed=1)
+    assert result.solution.unassigned
+    assert 180 <= result.breaks[0] <= 300

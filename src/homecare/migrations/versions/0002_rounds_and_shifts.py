@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 23:36:09.156066
+Create Date: 2026-11-23 00:03:10.458111
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("shift_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("shift_end", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("break_start", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("break_minutes", sa.Integer(), nullable=False),
         sa.Column("travel_mode", sa.String(length=8), nullable=False),
         sa.Column("travel_minutes", sa.Float(), nullable=False),
         sa.Column("contact_minutes", sa.Float(), nullable=False),

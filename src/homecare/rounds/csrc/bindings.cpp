@@ -45,6 +45,9 @@ static py::dict solve(py::dict data, double time_limit, long max_iterations,
     in.task_visit = data["task_visit"].cast<std::vector<int>>();
     in.task_partner = data["task_partner"].cast<std::vector<int>>();
     for (int x : data["task_is_first"].cast<std::vector<int>>()) in.task_is_first.push_back(static_cast<char>(x));
+    for (int x : data["task_in_place"].cast<std::vector<int>>()) in.task_in_place.push_back(static_cast<char>(x));
+    for (int x : data["task_hard"].cast<std::vector<int>>()) in.task_hard.push_back(static_cast<char>(x));
+    for (int x : data["visit_fixed"].cast<std::vector<int>>()) in.visit_fixed.push_back(static_cast<char>(x));
     in.task_duration = data["task_duration"].cast<std::vector<double>>();
     in.task_demand = data["task_demand"].cast<std::vector<double>>();
     in.task_earliest = data["task_earliest"].cast<std::vector<double>>();

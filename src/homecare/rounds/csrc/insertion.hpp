@@ -22,35 +22,54 @@ struct RouteProbe {
     const Solution& s;
     double w_late;  // weight on each unit of lateness in the estimate
 
+    // Where the carer is before position `pos`: breaks are taken in place, so look past them.
+    int place_before(int k, int pos) const {
+        const auto& r = s.routes[k];
+        for (int i = pos - 1; i >= 0; --i)
+            if (!in.in_place(r[i])) return in.task_location[r[i]];
+        return in.carer_start[k];
+    }
+
+    // Where the carer goes next from position `pos` on (the end place if nowhere).
+    int place_from(int k, int pos, bool* real) const {
+        const auto& r = s.routes[k];
+        for (size_t i = pos; i < r.size(); ++i)
+            if (!in.in_place(r[i])) {
+                *real = true;
+                return in.task_location[r[i]];
+            }
+        *real = false;
+        for (int t : r)
+            if (!in.in_place(t)) *real = true;
+        return in.carer_end[k];
+    }
+
     // Arrival at the task's place when inserted before position `pos` of carer k's route.
     double arrival(int k, int pos, int task) const {
         const auto& r = s.routes[k];
-        double time;
-        int at;
-        if (pos == 0) {
-            time = in.carer_shift_start[k];
-            at = in.carer_start[k];
-        } else {
-            const int prev = r[pos - 1];
-            time = s.start[prev] + in.task_duration[prev];
-            at = in.task_location[prev];
-        }
-        return std::max(time + in.travel(k, at, in.task_location[task]), in.task_earliest[task]);
+        double time = pos == 0 ? in.carer_shift_start[k]
+                               : s.start[r[pos - 1]] + in.task_duration[r[pos - 1]];
+        const double travel =
+            in.in_place(task) ? 0.0 : in.travel(k, place_before(k, pos), in.task_location[task]);
+        return std::max(time + travel, in.task_earliest[task]);
     }
 
     // Added cost of the insertion with the task starting at `st`; INF if a hard rule breaks.
     double delta(int k, int pos, int task, double st) const {
         const auto& r = s.routes[k];
-        const int prev_loc = pos == 0 ? in.carer_start[k] : in.task_location[r[pos - 1]];
-        const int next_loc = pos < static_cast<int>(r.size()) ? in.task_location[r[pos]] : in.carer_end[k];
-        const int loc = in.task_location[task];
-        double d = in.w_distance * (in.travel(k, prev_loc, loc) + in.travel(k, loc, next_loc) -
-                                    (r.empty() ? 0.0 : in.travel(k, prev_loc, next_loc)));
-        if (r.empty()) d = in.w_distance * (in.travel(k, prev_loc, loc) + in.travel(k, loc, next_loc));
+        const int prev_loc = place_before(k, pos);
+        bool routed = false;
+        const int next_loc = place_from(k, pos, &routed);
+        const bool here = in.in_place(task);
+        const int loc = here ? prev_loc : in.task_location[task];
+        double d = 0.0;
+        if (!here) {
+            d = in.w_distance * (in.travel(k, prev_loc, loc) + in.travel(k, loc, next_loc) -
+                                 (routed ? in.travel(k, prev_loc, next_loc) : 0.0));
+        }
         const double late = std::max(0.0, st - in.task_latest[task]);
-        if (late > 1e-9 && in.hard_time_windows) return INF;
-        d += w_late * late + in.extra(task, k);
-        // capacity
+        if (late > 1e-9 && in.hard(task)) return INF;
+        if (!here) d += w_late * late + in.extra(task, k);
         if (in.task_demand[task] > 0) {
             double load = in.task_demand[task];
             for (int t : r) load += in.task_demand[t];
@@ -61,17 +80,18 @@ struct RouteProbe {
         int at = loc;
         for (size_t i = pos; i < r.size(); ++i) {
             const int t = r[i];
-            const double arrive = time + in.travel(k, at, in.task_location[t]);
+            const bool t_here = in.in_place(t);
+            const double arrive = t_here ? time : time + in.travel(k, at, in.task_location[t]);
             const double old_start = s.start[t];
             if (arrive <= old_start + 1e-9) return d;  // the rest keeps its times
             const double old_late = std::max(0.0, old_start - in.task_latest[t]);
             const double new_late = std::max(0.0, arrive - in.task_latest[t]);
-            if (new_late > 1e-9 && in.hard_time_windows) return INF;
-            d += w_late * (new_late - old_late);
+            if (new_late > 1e-9 && in.hard(t)) return INF;
+            if (!t_here) d += w_late * (new_late - old_late);
             // a pushed task with a partner would push the partner too: count it as late
             if (in.task_partner[t] >= 0) d += 0.5 * w_late * (arrive - old_start);
             time = arrive + in.task_duration[t];
-            at = in.task_location[t];
+            if (!t_here) at = in.task_location[t];
         }
         const double back = time + in.travel(k, at, in.carer_end[k]);
         if (back > in.carer_shift_end[k] + 1e-9) return INF;
@@ -103,7 +123,8 @@ inline void shortlist_single(const Instance& in, const Solution& s, int task, do
     RouteProbe probe{in, s, w_late};
     std::uniform_real_distribution<double> jitter(1.0 - noise, 1.0 + noise);
     for (int k = 0; k < in.n_carers; ++k) {
-        if (!in.can_do(task, k) || !in.open(k)) continue;
+        // a frozen round takes nothing new but its carer's own break
+        if (!in.can_do(task, k) || (!in.open(k) && !in.in_place(task))) continue;
         const int n = static_cast<int>(s.routes[k].size());
         for (int p = 0; p <= n; ++p) {
             const double st = probe.arrival(k, p, task);

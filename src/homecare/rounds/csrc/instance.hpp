@@ -19,6 +19,9 @@ struct Instance {
     // tasks
     std::vector<int> task_location, task_visit, task_partner;
     std::vector<char> task_is_first;  // first of a synchronised pair
+    std::vector<char> task_in_place;  // a break: taken where the carer is, no travel
+    std::vector<char> task_hard;      // must start inside its window (breaks)
+    std::vector<char> visit_fixed;    // never removed by the search (breaks)
     std::vector<double> task_duration, task_demand, task_earliest, task_latest;
     std::vector<double> task_min_gap, task_max_gap;  // start(second) - start(first)
 
@@ -44,6 +47,9 @@ struct Instance {
     bool can_do(int task, int carer) const {
         return qualified[static_cast<size_t>(task) * n_carers + carer] != 0;
     }
+    bool in_place(int task) const { return !task_in_place.empty() && task_in_place[task] != 0; }
+    bool hard(int task) const { return hard_time_windows || (!task_hard.empty() && task_hard[task]); }
+    bool fixed(int visit) const { return !visit_fixed.empty() && visit_fixed[visit] != 0; }
     bool open(int carer) const { return carer_frozen.empty() || carer_frozen[carer] == 0; }
     double extra(int task, int carer) const {
         return assign_cost[static_cast<size_t>(task) * n_carers + carer];

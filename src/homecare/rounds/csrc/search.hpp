@@ -193,7 +193,7 @@ class Search {
     std::vector<int> assigned_visits(const Solution& s) const {
         std::vector<int> out;
         for (int v = 0; v < in_.n_visits; ++v) {
-            bool movable = true;
+            bool movable = !in_.fixed(v);
             for (int t : in_.visit_tasks[v]) {
                 const int k = s.route_of[t];
                 if (k < 0 || !in_.open(k)) movable = false;
@@ -279,8 +279,17 @@ class Search {
             const int k = s.route_of[t];
             const auto& r = s.routes[k];
             const size_t i = std::find(r.begin(), r.end(), t) - r.begin();
-            const int prev = i == 0 ? in_.carer_start[k] : in_.task_location[r[i - 1]];
-            const int next = i + 1 == r.size() ? in_.carer_end[k] : in_.task_location[r[i + 1]];
+            int prev = in_.carer_start[k], next = in_.carer_end[k];
+            for (size_t j = i; j-- > 0;)
+                if (!in_.in_place(r[j])) {
+                    prev = in_.task_location[r[j]];
+                    break;
+                }
+            for (size_t j = i + 1; j < r.size(); ++j)
+                if (!in_.in_place(r[j])) {
+                    next = in_.task_location[r[j]];
+                    break;
+                }
             const int loc = in_.task_location[t];
             c += in_.w_distance * (in_.travel(k, prev, loc) + in_.travel(k, loc, next) - in_.travel(k, prev, next));
             c += w_late_ * std::max(0.0, s.start[t] - in_.task_latest[t]) + in_.extra(t, k);
@@ -290,6 +299,7 @@ class Search {
 
     void order_by_difficulty(std::vector<int>& visits) {
         std::sort(visits.begin(), visits.end(), [&](int a, int b) {
+            if (in_.fixed(a) != in_.fixed(b)) return in_.fixed(a);
             const size_t ta = in_.visit_tasks[a].size(), tb = in_.visit_tasks[b].size();
             if (ta != tb) return ta > tb;
             return in_.task_latest[in_.visit_tasks[a][0]] < in_.task_latest[in_.visit_tasks[b][0]];

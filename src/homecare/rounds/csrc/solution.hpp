@@ -56,11 +56,12 @@ inline void evaluate(const Instance& in, Solution& s, std::vector<double>& lower
             double time = in.carer_shift_start[k];
             int at = in.carer_start[k];
             for (int t : s.routes[k]) {
-                double arrive = time + in.travel(carer, at, in.task_location[t]);
+                const bool here = in.in_place(t);
+                double arrive = here ? time : time + in.travel(carer, at, in.task_location[t]);
                 double st = std::max(arrive, lower[t]);
                 s.start[t] = st;
                 time = st + in.task_duration[t];
-                at = in.task_location[t];
+                if (!here) at = in.task_location[t];
             }
         }
         settled = true;
@@ -84,15 +85,16 @@ inline void evaluate(const Instance& in, Solution& s, std::vector<double>& lower
         int at = in.carer_start[k];
         double load = 0, finish = in.carer_shift_start[k];
         for (int t : s.routes[k]) {
+            const double late = std::max(0.0, s.start[t] - in.task_latest[t]);
+            if (late > 1e-9 && in.hard(t)) c.feasible = false;
+            finish = s.start[t] + in.task_duration[t];
+            if (in.in_place(t)) continue;  // a break: no travel, no lateness to count
             c.distance += in.travel(carer, at, in.task_location[t]);
             at = in.task_location[t];
-            const double late = std::max(0.0, s.start[t] - in.task_latest[t]);
-            if (late > 1e-9 && in.hard_time_windows) c.feasible = false;
             c.tardiness += late;
             c.max_tardiness = std::max(c.max_tardiness, late);
             c.extra += in.extra(t, carer);
             load += in.task_demand[t];
-            finish = s.start[t] + in.task_duration[t];
         }
         if (!s.routes[k].empty()) {
             const double back = in.travel(carer, at, in.carer_end[k]);
