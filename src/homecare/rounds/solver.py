@@ -25,6 +25,8 @@ class Weights:
     lateness: float = 1.0
     max_lateness: float = 0.0
     unassigned: float = UNASSIGNED_PENALTY
+    not_preferred: float = 0.0
+    """Cost of giving a visit with preferred carers to someone else."""
 
 
 @dataclass
@@ -83,11 +85,14 @@ def to_arrays(
         for t in range(n_tasks)
         for k in range(n_carers)
     ]
-    extra = (
-        [assign_cost[t][k] for t in range(n_tasks) for k in range(n_carers)]
-        if assign_cost
-        else [0.0] * (n_tasks * n_carers)
-    )
+    extra = [0.0] * (n_tasks * n_carers)
+    for t, task in enumerate(problem.tasks):
+        preferred = problem.visits[task.visit].preferred_carers
+        for k in range(n_carers):
+            cost = assign_cost[t][k] if assign_cost else 0.0
+            if preferred and k not in preferred:
+                cost += weights.not_preferred
+            extra[t * n_carers + k] = cost
     data = {
         "n_locations": len(problem.matrices[0]),
         "n_tasks": n_tasks,

@@ -311,3 +311,20 @@ def test_a_break_that_cannot_fit_leaves_a_visit_unplaced_rather_than_skipped() -
     result = solve(problem, max_iterations=50, seed=1)
     assert result.solution.unassigned
     assert 180 <= result.breaks[0] <= 300
+
+
+def test_a_visit_goes_to_its_preferred_carer_when_the_planner_weighs_preference() -> None:
+    # Both carers start at place 0; the visit at 10 costs the same travel either way, so
+    # only the preference decides: c2 is preferred.
+    problem = line_problem(
+        [0, 10],
+        [Visit("a", 1, 0, 100, (0,), preferred_carers=frozenset({1}))],
+        [Task(0, "s", 30)],
+        [carer("c1", "s"), carer("c2", "s")],
+        ObjectiveKind.ROTA,
+    )
+    result = solve(
+        problem, max_iterations=50, seed=1, weights=Weights(travel=1, lateness=1, not_preferred=50)
+    )
+    assert result.solution.routes == [[], [0]]
+    assert result.extra == 0
