@@ -70,8 +70,8 @@ class TimeBand(StrEnum):
 TIME_BAND_WINDOWS: dict[TimeBand, tuple[time, time]] = {
     TimeBand.MORNING: (time(7, 0), time(10, 0)),
     TimeBand.LUNCH: (time(11, 30), time(13, 30)),
-    TimeBand.TEA: (time(16, 0), time(18, 0)),
-    TimeBand.BED: (time(19, 0), time(21, 30)),
+    TimeBand.TEA: (time(15, 30), time(17, 30)),
+    TimeBand.BED: (time(18, 30), time(21, 30)),
 }
 """When a visit in each band may start, local time."""
 

@@ -461,7 +461,7 @@ def _employ_staff(
             p.need.carer_minutes for (i, _lot), ps in assignment.items() if i == index for p in ps
         )
         contact_per_worker = 37.5 * 60 * CONTACT_SHARE_OF_SHIFT
-        count = max(6, math.ceil(minutes / contact_per_worker * 1.12))
+        count = max(6, math.ceil(minutes / contact_per_worker * 1.2))
         has_lot2 = any(c.lot_id == _lot_id(contracts, 2) for c in held)
         for index_in_team in range(count):
             _add_worker(
@@ -483,10 +483,10 @@ DAY_ORDER = list(Day)
 
 def shift_pattern(index: int) -> dict[Day, tuple[time, time]]:
     """Five 7.5-hour shifts a week with two days off together, staggered through the team
-    so every day is staffed; a little over half the team works earlies, when most visits
-    fall (the morning calls)."""
+    so every day is staffed; half the team works earlies (morning and lunch calls), half
+    lates (tea and bed calls)."""
     off = {DAY_ORDER[index % 7], DAY_ORDER[(index + 1) % 7]}
-    hours = EARLY if (index * 11) % 20 < 12 else LATE
+    hours = EARLY if index % 2 == 0 else LATE
     return {day: hours for day in DAY_ORDER if day not in off}
 
 

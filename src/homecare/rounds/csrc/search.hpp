@@ -74,7 +74,10 @@ class Search {
         order_by_difficulty(missing);
         repair_in_order(current, missing, 0.0);
         Solution best = current;
-        const double start_temp = std::max(1e-6, 0.02 * current.value / std::max(1, in_.n_visits) * 5);
+        // The temperature follows the cost a planner trades (travel, lateness), not the
+        // penalty for unplaced visits, which would make the early search a random walk.
+        const double tradeable = current.value - in_.unassigned_penalty * current.cost.unassigned;
+        const double start_temp = std::max(1e-6, 0.1 * tradeable / std::max(1, in_.n_visits));
         const double end_temp = start_temp * 1e-3;
         long it = 0;
         double elapsed = 0;
