@@ -39,6 +39,14 @@ class Permission(StrEnum):
     RESPOND_TO_OFFERS = "respond_to_offers"
     MANAGE_WORKFORCE = "manage_workforce"
     VIEW_KPIS = "view_kpis"
+    RECORD_VISITS = "record_visits"
+    """Check in and out of one's own visits (call monitoring)."""
+    MANAGE_DELIVERY = "manage_delivery"
+    """Schedule visits, record hospital stays, community hours, reviews and changes."""
+    DECIDE_CHANGES = "decide_changes"
+    """Approve, amend or reverse provider-led changes; do reviews as social worker."""
+    USE_TIME_BANK = "use_time_bank"
+    """Bank hours and draw them, for oneself or for the person one supports."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,7 @@ ROLES: dict[Role, RoleDefinition] = {
             Role.SOCIAL_WORKER,
             "council",
             "Refers people and approves provider-led changes.",
-            frozenset({Permission.RECORD_PEOPLE, Permission.REFER}),
+            frozenset({Permission.RECORD_PEOPLE, Permission.REFER, Permission.DECIDE_CHANGES}),
         ),
         RoleDefinition(
             Role.NEIGHBOURHOOD_NURSE,
@@ -87,19 +95,26 @@ ROLES: dict[Role, RoleDefinition] = {
             Role.PROVIDER_MANAGER,
             "provider",
             "Accepts or declines offers, employs care workers, plans rounds.",
-            frozenset({Permission.RESPOND_TO_OFFERS, Permission.MANAGE_WORKFORCE}),
+            frozenset(
+                {
+                    Permission.RESPOND_TO_OFFERS,
+                    Permission.MANAGE_WORKFORCE,
+                    Permission.MANAGE_DELIVERY,
+                    Permission.USE_TIME_BANK,
+                }
+            ),
         ),
         RoleDefinition(
             Role.CARE_WORKER,
             "provider",
             "Sees their own round and records their visits.",
-            frozenset(),
+            frozenset({Permission.RECORD_VISITS}),
         ),
         RoleDefinition(
             Role.PERSON,
             None,
             "A person receiving care, or family acting for them: sees their own plan.",
-            frozenset(),
+            frozenset({Permission.USE_TIME_BANK}),
         ),
         RoleDefinition(
             Role.SYSTEM,
@@ -270,6 +285,63 @@ def readable_rounds(actor: Actor) -> Select[Any]:
     if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
         return stmt.where(Round.care_worker_id == actor.care_worker_id)
     return stmt.where(false())
+
+
+def readable_visits(actor: Actor) -> Select[Any]:
+    """Visits: the council's, the provider's, a carer's own, a person's own."""
+    from homecare.delivery.tables import Visit, VisitCarer
+    from homecare.packages.tables import Package
+
+    stmt = select(Visit)
+    if actor.is_system:
+        return stmt
+    if actor.is_council:
+        mine = select(Package.id).where(Package.council_id == actor.organisation_id)
+        return stmt.where(Visit.package_id.in_(mine))
+    if actor.role is Role.PROVIDER_MANAGER:
+        return stmt.where(Visit.provider_id == actor.organisation_id)
+    if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
+        planned = select(VisitCarer.visit_id).where(
+            VisitCarer.care_worker_id == actor.care_worker_id
+        )
+        return stmt.where(Visit.id.in_(planned))
+    if actor.role is Role.PERSON and actor.person_id is not None:
+        return stmt.where(Visit.person_id == actor.person_id)
+    return stmt.where(false())
+
+
+def readable_package_ids(actor: Actor) -> Select[Any]:
+    """The ids of the packages the actor may read, for records that hang off a package."""
+    from homecare.packages.tables import Package
+
+    return readable_packages(actor).with_only_columns(Package.id)
+
+
+def readable_by_package(actor: Actor, model: Any) -> Select[Any]:
+    """Rows of a table with a `package_id`, visible exactly when their package is."""
+    return select(model).where(model.package_id.in_(readable_package_ids(actor)))
+
+
+def readable_alerts(actor: Actor) -> Select[Any]:
+    from homecare.delivery.tables import Alert
+
+    stmt = select(Alert)
+    if actor.is_system:
+        return stmt
+    if actor.role is Role.PROVIDER_MANAGER:
+        return stmt.where(Alert.provider_id == actor.organisation_id)
+    return stmt.where(false())
+
+
+def readable_notifications(actor: Actor) -> Select[Any]:
+    from homecare.flex.tables import Notification
+
+    stmt = select(Notification)
+    if actor.is_system:
+        return stmt
+    if actor.organisation_id is None or actor.role is Role.PERSON:
+        return stmt.where(false())
+    return stmt.where(Notification.organisation_id == actor.organisation_id)
 
 
 def load_readable(session: Any, stmt: Select[Any], model: type[T], ident: int, label: str) -> T:

@@ -42,6 +42,36 @@ class Settings(BaseSettings):
             "unset uses great-circle estimates."
         ),
     )
+    late_after_minutes: int = Field(
+        default=15,
+        ge=0,
+        description="A visit whose first check-in is this long after its window closes is late.",
+    )
+    very_late_after_minutes: int = Field(
+        default=60, ge=0, description="Lateness past the window that raises an alert."
+    )
+    missed_after_minutes: int = Field(
+        default=120,
+        ge=0,
+        description="With no check-in this long after the window closes, a visit is missed.",
+    )
+    short_share: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="A visit delivered in less than this share of its planned time is short.",
+    )
+    first_review_weeks: int = Field(
+        default=6, ge=1, description="The first review falls due this long after the start."
+    )
+    review_interval_weeks: int = Field(
+        default=12, ge=1, description="Reviews fall due again this long after the last one."
+    )
+    change_trial_weeks: int = Field(
+        default=4,
+        ge=0,
+        description="A provider-led change runs this long before it goes to the social worker.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -6,22 +6,30 @@ from homecare import audit
 from homecare.accounts import tables as accounts_tables
 from homecare.brokerage import tables as brokerage_tables
 from homecare.db import Base
+from homecare.delivery import tables as delivery_tables
+from homecare.flex import tables as flex_tables
 from homecare.geo import tables as geo_tables
 from homecare.market import tables as market_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
+from homecare.reviews import tables as reviews_tables
 from homecare.rounds import tables as rounds_tables
+from homecare.timebank import tables as timebank_tables
 from homecare.workforce import tables as workforce_tables
 
 TABLE_MODULES = (
     audit,
     accounts_tables,
     brokerage_tables,
+    delivery_tables,
+    flex_tables,
     geo_tables,
     market_tables,
     packages_tables,
     people_tables,
+    reviews_tables,
     rounds_tables,
+    timebank_tables,
     workforce_tables,
 )
 

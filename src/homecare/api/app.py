@@ -23,11 +23,16 @@ from homecare.brokerage.service import lapse_overdue_offers
 from homecare.clock import Clock, SystemClock
 from homecare.config import Settings, get_settings
 from homecare.db import engine_for, unit_of_work
+from homecare.delivery.routes import router as delivery_router
 from homecare.errors import DomainError
+from homecare.flex.community_routes import router as community_router
+from homecare.flex.routes import router as flex_router
 from homecare.market.routes import router as market_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
+from homecare.reviews.routes import router as reviews_router
 from homecare.rounds.routes import router as rounds_router
+from homecare.timebank.routes import router as timebank_router
 from homecare.workforce.routes import router as workforce_router
 
 
@@ -122,6 +127,11 @@ def create_app(
         brokerage_router,
         packages_router,
         rounds_router,
+        delivery_router,
+        timebank_router,
+        community_router,
+        flex_router,
+        reviews_router,
     ):
         app.include_router(router)
 

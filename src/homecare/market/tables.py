@@ -85,3 +85,6 @@ class Contract(Base):
     weekly_capacity_minutes: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    flex_up_percent: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    """How far a provider may raise a package's hours as trusted assessor (000 §11)."""
+    flex_down_percent: Mapped[int] = mapped_column(Integer, default=20, server_default="20")

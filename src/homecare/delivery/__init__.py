@@ -1,0 +1,1 @@
+"""Delivery: the visit schedule, electronic call monitoring, visit outcomes and alerts."""

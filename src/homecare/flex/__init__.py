@@ -1,0 +1,1 @@
+"""Flexibility: community hours, hospital stays and provider-led changes as trusted assessor."""

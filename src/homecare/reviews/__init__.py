@@ -1,0 +1,1 @@
+"""Reviews of packages and the outcome ratings people give at them."""

@@ -1,0 +1,1 @@
+"""Envelopes of time and the time bank: a ledger of hours per package."""
