@@ -114,10 +114,10 @@ def hire_care_worker(
             provider_id=provider_id,
             data=CareWorkerCreate(
                 name=name,
-                contract_type="salaried_block",  # type: ignore[arg-type]
+                contract_type="salaried_block",
                 weekly_contracted_hours=37.5,
                 skills=skills or [],
-                travel_mode="walk",  # type: ignore[arg-type]
+                travel_mode="walk",
                 home_postcode=ARMLEY_POSTCODE,
                 shift_pattern={d: (time(7, 0), time(22, 0)) for d in Day},
             ),
