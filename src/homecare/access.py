@@ -139,7 +139,8 @@ class Actor:
 
     @property
     def is_council(self) -> bool:
-        return self.organisation_kind == "council"
+        """Council staff; a person's own account sits under the council but is not staff."""
+        return self.organisation_kind == "council" and self.role is not Role.PERSON
 
     @property
     def is_provider(self) -> bool:

@@ -125,8 +125,11 @@ def build_day(
     for visit, person in visits_due:
         earliest, latest = TIME_BAND_WINDOWS[TimeBand(visit.band)]
         first = len(tasks)
-        for _ in range(visit.carers):
-            tasks.append(Task(len(visits), visit.required_skill, float(visit.minutes)))
+        for place in range(visit.carers):
+            # A delegated healthcare task needs one trained carer; the second of a
+            # double-up assists with moving and handling.
+            skill = visit.required_skill if place == 0 else None
+            tasks.append(Task(len(visits), skill, float(visit.minutes)))
         visits.append(
             Visit(
                 ident=str(visit.id),

@@ -518,8 +518,9 @@ def _add_worker(
     skills = ["personal_care", "medication", "moving_and_handling"]
     if rng.random() < 0.5:
         skills.append("dementia")
-    if has_lot2 and rng.random() < 0.6:
-        skills += rng.sample(LOT2_SKILLS, k=rng.randint(2, 4))
+    if has_lot2 and rng.random() < 0.8:
+        # Providers holding Lot 2 train most of their staff for the delegated tasks.
+        skills += rng.sample(LOT2_SKILLS, k=rng.randint(3, 5))
     languages = ["English"]
     if profile.key == "leicester" and rng.random() < 0.4:
         languages.append(rng.choice(("Gujarati", "Punjabi", "Hindi", "Urdu")))
