@@ -12,6 +12,7 @@ from homecare.geo import tables as geo_tables
 from homecare.market import tables as market_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
+from homecare.quality import tables as quality_tables
 from homecare.reviews import tables as reviews_tables
 from homecare.rounds import tables as rounds_tables
 from homecare.timebank import tables as timebank_tables
@@ -27,6 +28,7 @@ TABLE_MODULES = (
     market_tables,
     packages_tables,
     people_tables,
+    quality_tables,
     reviews_tables,
     rounds_tables,
     timebank_tables,

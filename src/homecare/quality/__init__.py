@@ -1,0 +1,1 @@
+"""Records behind the monitoring measures: staff, surveys, case studies, complaints, money."""
