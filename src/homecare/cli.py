@@ -18,6 +18,7 @@ from sqlalchemy import select
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.calendar import LONDON
+from homecare.cld.cli import export_app
 from homecare.config import Settings, get_settings
 from homecare.db import make_engine, unit_of_work
 from homecare.errors import DomainError
@@ -34,7 +35,11 @@ app.add_typer(users_app, name="users")
 app.add_typer(geo_app, name="geo")
 bench_app = typer.Typer(help="Benchmarks (not tests): figures printed for people to read.")
 app.add_typer(bench_app, name="bench")
+app.add_typer(export_app, name="export")
 console = Console()
+
+DELIVERY_KEYS = ("visits", "time_bank", "changes", "reviews", "outcomes")
+"""The delivery figures the summary carries at its top level."""
 
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help="Defaults to HOMECARE_DATABASE_URL.")
@@ -175,13 +180,61 @@ def demo(
         float,
         typer.Option(help="Seconds of search for the next week's rounds (0: skip the rounds)"),
     ] = 25.0,
+    weeks: Annotated[
+        int, typer.Option(min=0, max=52, help="Weeks of delivery to play after the month")
+    ] = 4,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Build an area, stream a month of referrals through brokerage, plan the next week's
-    rounds, and report.
+    """Build an area, stream a month of referrals through brokerage, play the following
+    weeks of delivery, plan the next week's rounds, and report.
 
     This empties the store it is pointed at before it starts.
     """
+    started = clock_time.perf_counter()
+    settings = _settings(database_url)
+    engine, built, summary, month_end = _brokerage_month(area, seed, month, settings)
+    if weeks:
+        summary["delivery"] = _demo_delivery(engine, built, seed, settings, month_end, weeks)
+        summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
+    if rounds_seconds > 0:
+        summary["rounds"] = _demo_rounds(engine, month_end, rounds_seconds, seed)
+    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
+    console.print(f"Finished in {summary['seconds']} s.")
+    if summary_json:
+        summary_json.write_text(json.dumps(summary, indent=2, default=str))
+        console.print(f"Summary written to {summary_json}")
+    _print_next_steps(built.tokens, settings.database_url)
+
+
+@app.command()
+def simulate(
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks of delivery to play")] = 12,
+    area: Annotated[str, typer.Option(help="leeds-pilot or leicester")] = "leeds-pilot",
+    seed: Annotated[int, typer.Option(help="The same seed plays the same weeks")] = 2024,
+    month: Annotated[str | None, typer.Option(help="YYYY-MM; default: last full month")] = None,
+    summary_json: Annotated[Path | None, typer.Option(help="Also write the summary here")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """A longer run: the area and its month of brokerage, then `--weeks` of delivery.
+
+    This empties the store it is pointed at before it starts.
+    """
+    started = clock_time.perf_counter()
+    settings = _settings(database_url)
+    engine, built, summary, month_end = _brokerage_month(area, seed, month, settings)
+    summary["delivery"] = _demo_delivery(engine, built, seed, settings, month_end, weeks)
+    summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
+    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
+    console.print(f"Finished in {summary['seconds']} s.")
+    if summary_json:
+        summary_json.write_text(json.dumps(summary, indent=2, default=str))
+        console.print(f"Summary written to {summary_json}")
+
+
+def _brokerage_month(
+    area: str, seed: int, month: str | None, settings: Settings
+) -> tuple[Any, Any, dict[str, Any], date]:
+    """Builds the area in an emptied store and streams the month's referrals."""
     from homecare.scenario.build import build_area
     from homecare.scenario.figures import PROFILES
     from homecare.scenario.simulate import run_month
@@ -190,10 +243,8 @@ def demo(
     if area not in PROFILES:
         raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--area")
     profile = PROFILES[area]
-    settings = _settings(database_url)
     month_start, month_end = _month(month)
     until = datetime.combine(month_end + timedelta(days=1), time(0), LONDON)
-    started = clock_time.perf_counter()
     engine = make_engine(settings.database_url)
     with _progress() as progress:
         task = progress.add_task("Creating the store", total=None)
@@ -232,19 +283,102 @@ def demo(
     summary["brokerage"] = log.__dict__
     summary["area"] = profile.key
     _print_summary(summary, profile.council_name)
-    if rounds_seconds > 0:
-        summary["rounds"] = _demo_rounds(engine, month_end, rounds_seconds, seed)
-    summary["seconds"] = round(clock_time.perf_counter() - started, 1)
-    console.print(f"Finished in {summary['seconds']} s.")
-    if summary_json:
-        summary_json.write_text(json.dumps(summary, indent=2))
-        console.print(f"Summary written to {summary_json}")
-    _print_next_steps(built.tokens, settings.database_url)
+    return engine, built, summary, month_end
+
+
+def _first_monday_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
+
+
+def _demo_delivery(
+    engine: Any, built: Any, seed: int, settings: Settings, month_end: date, weeks: int
+) -> dict[str, Any]:
+    """Weeks of delivery from the Monday after the month, with a progress bar by day."""
+    from homecare.scenario.delivery import delivery_summary, run_delivery
+
+    start = _first_monday_after(month_end)
+    began = clock_time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task(
+            f"Playing {weeks} weeks of delivery from {start}", total=7 * weeks + 1
+        )
+        log = run_delivery(
+            engine,
+            built,
+            seed=seed,
+            settings=settings,
+            start=start,
+            weeks=weeks,
+            on_day=lambda _day: progress.advance(task),
+        )
+        progress.advance(task)
+    end = start + timedelta(days=7 * weeks - 1)
+    with unit_of_work(engine) as session:
+        result = delivery_summary(session, start=start, end=end, council_id=built.council_id)
+    result["period"] = {"from": start.isoformat(), "to": end.isoformat()}
+    result["events_sent"] = log.events_sent
+    result["batches_resent"] = log.batches_resent
+    result["seconds"] = round(clock_time.perf_counter() - began, 1)
+    _print_delivery(result)
+    return result
+
+
+def _print_delivery(result: dict[str, Any]) -> None:
+    period = result["period"]
+    console.rule(f"Delivery: {period['from']} to {period['to']}")
+    visits = result["visits"]
+    table = Table(title="Visits (call monitoring)")
+    for column in (
+        "Planned",
+        "Completed",
+        "Late",
+        "Short",
+        "Missed",
+        "Not at home",
+        "Cancelled by person",
+        "Suspended (hospital)",
+        "In the community",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(
+            f"{visits[k]:,}"
+            for k in (
+                "planned",
+                "completed",
+                "late",
+                "short",
+                "missed",
+                "not_at_home",
+                "cancelled_by_person",
+                "suspended_in_hospital",
+                "in_community",
+            )
+        )
+    )
+    console.print(table)
+    bank, changes = result["time_bank"], result["changes"]
+    reviews, outcomes = result["reviews"], result["outcomes"]
+    console.print(
+        f"Time bank: [bold]{bank['packages_on_envelopes']}[/bold] packages on envelopes of "
+        f"time, {bank['hours_banked']:,.1f} hours banked, {bank['hours_drawn']:,.1f} drawn.\n"
+        f"Provider-led changes: [bold]{changes['provider_led']}[/bold] "
+        f"({changes['in_trial']} in their four-week trial, {changes['awaiting_decision']} "
+        f"awaiting a social worker, {changes['approved']} approved, {changes['amended']} "
+        f"amended, {changes['reversed']} reversed).\n"
+        f"Reviews: {reviews['done']} done of {reviews['due']} due "
+        f"({reviews['done_on_time']} on time); outcomes rated at {outcomes['rated']}, "
+        f"{outcomes['opted_out']} opted out.\n"
+        f"Hospital admissions: {result['hospital']['admissions']}. "
+        f"Call-monitoring events sent: {result['events_sent']:,} "
+        f"({result['batches_resent']} batches sent twice by phones retrying, applied once). "
+        f"Played in {result['seconds']} s."
+    )
 
 
 def _demo_rounds(engine: Any, month_end: date, seconds: float, seed: int) -> dict[str, Any]:
     """The week after the month: every provider's rounds, beside the hand-planned baseline."""
-    monday = month_end + timedelta(days=(7 - month_end.weekday()) % 7 or 7)
+    monday = _first_monday_after(month_end)
     days = [monday + timedelta(days=i) for i in range(7)]
     with _progress() as progress:
         task = progress.add_task("Planning next week's rounds", total=None)

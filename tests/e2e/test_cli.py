@@ -18,7 +18,7 @@ from tests.support.pgserver import TemporaryPostgres, free_port
 
 
 def homecare(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "homecare.cli", *args],
@@ -31,7 +31,9 @@ def homecare(
     )
 
 
-def run_demo(tmp_path: Path, name: str, *extra: str, rounds: float = 0) -> dict[str, Any]:
+def run_demo(
+    tmp_path: Path, name: str, *extra: str, rounds: float = 0, weeks: int = 0
+) -> dict[str, Any]:
     summary = tmp_path / f"{name}.json"
     result = homecare(
         "demo",
@@ -43,6 +45,8 @@ def run_demo(tmp_path: Path, name: str, *extra: str, rounds: float = 0) -> dict[
         f"sqlite:///{tmp_path / name}.db",
         "--rounds-seconds",
         str(rounds),
+        "--weeks",
+        str(weeks),
         *extra,
         cwd=tmp_path,
     )
@@ -51,7 +55,7 @@ def run_demo(tmp_path: Path, name: str, *extra: str, rounds: float = 0) -> dict[
 
 
 def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
-    summary = run_demo(tmp_path, "a", rounds=5)
+    summary = run_demo(tmp_path, "a", rounds=5, weeks=4)
 
     assert {
         "people",
@@ -71,14 +75,31 @@ def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
     assert 4000 <= rounds["visits"] <= 6000
     assert rounds["unsynchronised_double_ups"] == 0
     assert rounds["unplaced"] < rounds["greedy_unplaced"]
+    visits = summary["visits"]
+    assert 18_000 <= visits["planned"] <= 22_000
+    delivered = visits["completed"] + visits["late"] + visits["short"]
+    excluded = visits["cancelled_by_person"] + visits["not_at_home"]
+    excluded += visits["suspended_in_hospital"]
+    assert delivered / (visits["planned"] - excluded) >= 0.97
+    assert 0 < visits["missed"] < 0.02 * visits["planned"]
+    assert 0 < visits["cancelled_by_person"] < 0.05 * visits["planned"]
+    bank = summary["time_bank"]
+    assert bank["packages_on_envelopes"] > 0 and bank["hours_banked"] > 0
+    assert bank["hours_drawn"] > 0
+    changes = summary["changes"]
+    assert changes["provider_led"] > 0
+    assert changes["approved"] + changes["amended"] + changes["reversed"] > 0
+    assert summary["reviews"]["due"] >= summary["reviews"]["done"] > 0
+    assert summary["outcomes"]["rated"] > 0
 
 
 def test_the_same_seed_builds_the_same_month(tmp_path: Path) -> None:
-    first = run_demo(tmp_path, "first", "--seed", "11")
-    second = run_demo(tmp_path, "second", "--seed", "11")
-    other = run_demo(tmp_path, "other", "--seed", "12")
+    first = run_demo(tmp_path, "first", "--seed", "11", weeks=1)
+    second = run_demo(tmp_path, "second", "--seed", "11", weeks=1)
+    other = run_demo(tmp_path, "other", "--seed", "12", weeks=1)
     for summary in (first, second, other):
         summary.pop("seconds")
+        summary["delivery"].pop("seconds")
     assert first == second
     assert first != other
 
@@ -99,10 +120,35 @@ def test_the_demo_runs_on_postgresql(tmp_path: Path, pg_server: TemporaryPostgre
         pg_server.url("cli_demo"),
         "--rounds-seconds",
         "2",
+        "--weeks",
+        "1",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 195 <= json.loads(summary_path.read_text())["people"] <= 215
+    summary = json.loads(summary_path.read_text())
+    assert 195 <= summary["people"] <= 215
+    assert summary["visits"]["completed"] > 4000
+
+
+def test_simulate_plays_the_weeks_asked_for(tmp_path: Path) -> None:
+    summary_path = tmp_path / "sim.json"
+    result = homecare(
+        "simulate",
+        "--weeks",
+        "2",
+        "--month",
+        "2026-10",
+        "--summary-json",
+        str(summary_path),
+        "--database-url",
+        f"sqlite:///{tmp_path / 'sim.db'}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads(summary_path.read_text())
+    assert summary["delivery"]["period"] == {"from": "2026-11-02", "to": "2026-11-15"}
+    assert 9_000 <= summary["visits"]["planned"] <= 11_000
+    assert "Playing 2 weeks of delivery" in result.stdout
 
 
 def test_an_unknown_area_is_refused_with_the_choices(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR
 from homecare.brokerage.routes import router as brokerage_router
 from homecare.brokerage.service import lapse_overdue_offers
+from homecare.cld.routes import router as cld_router
 from homecare.clock import Clock, SystemClock
 from homecare.config import Settings, get_settings
 from homecare.db import engine_for, unit_of_work
@@ -30,6 +31,7 @@ from homecare.flex.routes import router as flex_router
 from homecare.market.routes import router as market_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
+from homecare.quality.routes import router as quality_router
 from homecare.reviews.routes import router as reviews_router
 from homecare.rounds.routes import router as rounds_router
 from homecare.timebank.routes import router as timebank_router
@@ -132,6 +134,8 @@ def create_app(
         community_router,
         flex_router,
         reviews_router,
+        quality_router,
+        cld_router,
     ):
         app.include_router(router)
 

@@ -1,7 +1,211 @@
-"""HTTP routes for delivery."""
+"""HTTP routes for delivery: the visit schedule, call monitoring, outcomes and alerts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from homecare.access import Actor, Role, load_readable, readable_alerts, readable_visits
+from homecare.api.context import RequestContext, authenticated
+from homecare.delivery import monitoring, schedule
+from homecare.delivery.outcomes import VisitStatus
+from homecare.delivery.schemas import (
+    AlertRead,
+    AssignCarers,
+    AttendanceRead,
+    BatchResults,
+    CallEventBatch,
+    CancelVisit,
+    EventResultRead,
+    Generated,
+    GenerateVisits,
+    VisitCarerRead,
+    VisitRead,
+)
+from homecare.delivery.tables import Alert, Attendance, Visit, VisitCarer
+from homecare.errors import Forbidden
 
 router = APIRouter(tags=["delivery"])
+
+_VISIT_COLUMNS = [f for f in VisitRead.model_fields if f not in ("assigned_carers", "attendances")]
+
+
+def visit_reads(session: Session, visits: Sequence[Visit]) -> list[VisitRead]:
+    """Visits with their carers and attendances, loaded in two queries for the lot."""
+    ids = [v.id for v in visits]
+    carers: dict[int, list[VisitCarerRead]] = defaultdict(list)
+    attendances: dict[int, list[AttendanceRead]] = defaultdict(list)
+    if ids:
+        for row in session.scalars(
+            select(VisitCarer)
+            .where(VisitCarer.visit_id.in_(ids))
+            .order_by(VisitCarer.care_worker_id)
+        ):
+            carers[row.visit_id].append(VisitCarerRead.model_validate(row))
+        for att in session.scalars(
+            select(Attendance)
+            .where(Attendance.visit_id.in_(ids))
+            .order_by(Attendance.care_worker_id)
+        ):
+            attendances[att.visit_id].append(AttendanceRead.model_validate(att))
+    return [
+        VisitRead.model_validate(
+            {
+                **{c: getattr(v, c) for c in _VISIT_COLUMNS},
+                "assigned_carers": carers[v.id],
+                "attendances": attendances[v.id],
+            }
+        )
+        for v in visits
+    ]
+
+
+def _provider_of(actor: Actor) -> int:
+    if actor.role is not Role.PROVIDER_MANAGER or actor.organisation_id is None:
+        raise Forbidden("only a provider manager acts for a provider here")
+    return actor.organisation_id
+
+
+@router.post("/visits/generate", response_model=Generated)
+def generate_visits(
+    body: GenerateVisits, ctx: RequestContext = Depends(authenticated)
+) -> Generated:
+    """Creates the dated visits of the period from packages' patterns and community hours."""
+    with ctx.transaction() as (session, actor):
+        created = schedule.generate_visits(
+            session,
+            actor=actor,
+            at=ctx.now(),
+            start=body.start,
+            end=body.end,
+            provider_id=body.provider_id,
+            package_ids=body.package_ids,
+        )
+        return Generated(created=created)
+
+
+@router.get("/visits", response_model=list[VisitRead])
+def list_visits(
+    day: date | None = Query(default=None, description="e.g. 2026-10-06"),
+    package_id: int | None = None,
+    status: VisitStatus | None = None,
+    ctx: RequestContext = Depends(authenticated),
+) -> list[VisitRead]:
+    """The visits the caller may see; a care worker's own in the order they are due."""
+    with ctx.transaction() as (session, actor):
+        stmt = readable_visits(actor)
+        if day is not None:
+            stmt = stmt.where(Visit.day == day)
+        if package_id is not None:
+            stmt = stmt.where(Visit.package_id == package_id)
+        if status is not None:
+            stmt = stmt.where(Visit.status == status.value)
+        if actor.role is Role.CARE_WORKER:
+            stmt = stmt.join(
+                VisitCarer,
+                (VisitCarer.visit_id == Visit.id)
+                & (VisitCarer.care_worker_id == actor.care_worker_id),
+            ).order_by(
+                func.coalesce(VisitCarer.planned_start, Visit.window_start),
+                Visit.window_start,
+                Visit.id,
+            )
+        else:
+            stmt = stmt.order_by(Visit.window_start, Visit.id)
+        return visit_reads(session, session.scalars(stmt).all())
+
+
+@router.get("/visits/{visit_id}", response_model=VisitRead)
+def get_visit(visit_id: int, ctx: RequestContext = Depends(authenticated)) -> VisitRead:
+    with ctx.transaction() as (session, actor):
+        visit = load_readable(session, readable_visits(actor), Visit, visit_id, "visit")
+        return visit_reads(session, [visit])[0]
+
+
+@router.put("/visits/{visit_id}/carers", response_model=VisitRead)
+def put_visit_carers(
+    visit_id: int, body: AssignCarers, ctx: RequestContext = Depends(authenticated)
+) -> VisitRead:
+    """Plans exactly the carers the visit needs, replacing those planned before."""
+    with ctx.transaction() as (session, actor):
+        visit = schedule.assign_carers(
+            session,
+            actor=actor,
+            at=ctx.now(),
+            visit_id=visit_id,
+            care_worker_ids=body.care_worker_ids,
+            planned_start=body.planned_start,
+        )
+        return visit_reads(session, [visit])[0]
+
+
+@router.post("/rounds/{day}/visits")
+def visits_from_rounds(day: date, ctx: RequestContext = Depends(authenticated)) -> dict[str, int]:
+    """Puts the carers of the provider's saved rounds for the day on that day's visits."""
+    with ctx.transaction() as (session, actor):
+        assigned = schedule.carers_from_rounds(
+            session, actor=actor, at=ctx.now(), provider_id=_provider_of(actor), day=day
+        )
+        return {"assigned": assigned}
+
+
+@router.post("/call-events", response_model=BatchResults)
+def post_call_events(
+    body: CallEventBatch, ctx: RequestContext = Depends(authenticated)
+) -> BatchResults:
+    """A phone's batch of check-ins, check-outs, not-at-home reports and notes.
+
+    Safe to send again: each event answers applied, duplicate or rejected with a reason.
+    """
+    with ctx.transaction() as (session, actor):
+        results = monitoring.apply_events(
+            session, actor=actor, at=ctx.now(), events=body.events, settings=ctx.settings
+        )
+        return BatchResults(results=[EventResultRead.model_validate(r) for r in results])
+
+
+@router.post("/visits/close")
+def close_visits(ctx: RequestContext = Depends(authenticated)) -> dict[str, int]:
+    """Closes overdue visits: missed, not at home, or delivered once every carer left."""
+    with ctx.transaction() as (session, actor):
+        return monitoring.close_visits(session, actor=actor, at=ctx.now(), settings=ctx.settings)
+
+
+@router.post("/visits/{visit_id}/cancel", response_model=VisitRead)
+def cancel_visit(
+    visit_id: int, body: CancelVisit, ctx: RequestContext = Depends(authenticated)
+) -> VisitRead:
+    """The person calls a visit off before its window opens, banking its hours if asked."""
+    with ctx.transaction() as (session, actor):
+        visit = monitoring.cancel_visit(
+            session, actor=actor, at=ctx.now(), visit_id=visit_id, bank=body.bank
+        )
+        return visit_reads(session, [visit])[0]
+
+
+@router.get("/alerts", response_model=list[AlertRead])
+def list_alerts(
+    open_only: bool | None = Query(
+        default=None, alias="open", description="true: only unacknowledged; false: only seen"
+    ),
+    ctx: RequestContext = Depends(authenticated),
+) -> list[AlertRead]:
+    with ctx.transaction() as (session, actor):
+        stmt = readable_alerts(actor).order_by(Alert.raised_at, Alert.id)
+        if open_only is True:
+            stmt = stmt.where(Alert.acknowledged_at.is_(None))
+        elif open_only is False:
+            stmt = stmt.where(Alert.acknowledged_at.is_not(None))
+        return [AlertRead.model_validate(a) for a in session.scalars(stmt)]
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response_model=AlertRead)
+def acknowledge_alert(alert_id: int, ctx: RequestContext = Depends(authenticated)) -> AlertRead:
+    with ctx.transaction() as (session, actor):
+        alert = monitoring.acknowledge_alert(session, actor=actor, at=ctx.now(), alert_id=alert_id)
+        return AlertRead.model_validate(alert)

@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class PrimarySupportReason(StrEnum):
+    """The national client-level data's primary support reasons."""
+
+    PERSONAL_CARE = "Physical Support: Personal care support"
+    ACCESS_AND_MOBILITY = "Physical Support: Access & mobility only"
+    VISUAL = "Sensory Support: Support for visual impairment"
+    HEARING = "Sensory Support: Support for hearing impairment"
+    DUAL_SENSORY = "Sensory Support: Support for dual impairment"
+    MEMORY_AND_COGNITION = "Support with Memory & Cognition"
+    LEARNING_DISABILITY = "Learning Disability Support"
+    MENTAL_HEALTH = "Mental Health Support"
+    SUBSTANCE_MISUSE = "Social Support: Substance misuse support"
+    SOCIAL_ISOLATION = "Social Support: Support for Social Isolation/Other"
 
 
 class PersonCreate(BaseModel):
@@ -27,6 +49,10 @@ class PersonCreate(BaseModel):
         description="Who may consent for the person; empty when they consent for themselves",
     )
     consent_by_relationship: str | None = Field(default=None, max_length=200)
+    gender: Gender | None = Field(default=None, description="Empty when not recorded")
+    primary_support_reason: PrimarySupportReason | None = Field(
+        default=None, description="Why the person needs support (client-level data codes)"
+    )
     council_id: int | None = Field(
         default=None, description="For NHS users: the council the person lives in"
     )
@@ -50,3 +76,5 @@ class PersonRead(BaseModel):
     ethnicity: str | None
     consent_by_name: str | None
     consent_by_relationship: str | None
+    gender: Gender | None = None
+    primary_support_reason: PrimarySupportReason | None = None

@@ -70,6 +70,10 @@ def record_person(session: Session, *, actor: Actor, at: datetime, data: PersonC
         ethnicity=data.ethnicity,
         consent_by_name=data.consent_by_name,
         consent_by_relationship=data.consent_by_relationship,
+        gender=data.gender.value if data.gender else None,
+        primary_support_reason=(
+            data.primary_support_reason.value if data.primary_support_reason else None
+        ),
     )
     session.add(person)
     session.flush()

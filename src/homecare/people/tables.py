@@ -31,3 +31,7 @@ class Person(Base):
     ethnicity: Mapped[str | None] = mapped_column(String(100))
     consent_by_name: Mapped[str | None] = mapped_column(String(200))
     consent_by_relationship: Mapped[str | None] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    """female, male or other; empty when not recorded."""
+    primary_support_reason: Mapped[str | None] = mapped_column(String(64))
+    """Why the person needs support, in the national client-level data's words."""

@@ -31,6 +31,8 @@ class Review(Base):
     community: Mapped[int | None] = mapped_column(Integer)
     """"My Community", 1-5."""
     opted_out: Mapped[bool] = mapped_column(default=False)
+    outcomes_achieved: Mapped[str | None] = mapped_column(String(16))
+    """The reviewer's judgement of the plan's outcomes: fully, partially or not met."""
     notes: Mapped[str | None] = mapped_column(String(2000))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

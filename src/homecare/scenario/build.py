@@ -27,7 +27,7 @@ from homecare.market.domain import ContractRole, CqcRating, OrganisationKind
 from homecare.market.tables import Contract
 from homecare.packages.service import transfer_in_package
 from homecare.people.domain import nhs_check_digit
-from homecare.people.schemas import PersonCreate
+from homecare.people.schemas import Gender, PersonCreate, PrimarySupportReason
 from homecare.people.service import record_person
 from homecare.scenario import names
 from homecare.scenario.figures import CONTACT_SHARE_OF_SHIFT, AreaProfile
@@ -238,8 +238,36 @@ def person_create(plan: PersonPlan, nhs_number: str, council_id: int | None = No
         ethnicity=plan.ethnicity,
         consent_by_name=plan.consent_by[0] if plan.consent_by else None,
         consent_by_relationship=plan.consent_by[1] if plan.consent_by else None,
+        gender=Gender.FEMALE if plan.given_name in names.FEMALE_GIVEN else Gender.MALE,
+        primary_support_reason=support_reason(plan, nhs_number),
         council_id=council_id,
     )
+
+
+SUPPORT_REASONS = (
+    (PrimarySupportReason.PERSONAL_CARE, 70),
+    (PrimarySupportReason.MEMORY_AND_COGNITION, 14),
+    (PrimarySupportReason.ACCESS_AND_MOBILITY, 6),
+    (PrimarySupportReason.MENTAL_HEALTH, 4),
+    (PrimarySupportReason.LEARNING_DISABILITY, 3),
+    (PrimarySupportReason.VISUAL, 2),
+    (PrimarySupportReason.SOCIAL_ISOLATION, 1),
+)
+"""Shares (%) of primary support reasons among people in home support; personal care
+and memory and cognition dominate in older people's home care."""
+
+
+def support_reason(plan: PersonPlan, nhs_number: str) -> PrimarySupportReason:
+    """A reason drawn from the shares, by the NHS number so it costs the area's random
+    stream nothing; delegated healthcare (Lot 2) is personal care."""
+    if plan.need.lot == 2:
+        return PrimarySupportReason.PERSONAL_CARE
+    ticket = int(nhs_number) % 100
+    for reason, share in SUPPORT_REASONS:
+        if ticket < share:
+            return reason
+        ticket -= share
+    return PrimarySupportReason.PERSONAL_CARE
 
 
 def build_area(

@@ -242,3 +242,6 @@ OUTCOMES = (
     "Go to the shops with support",
     "Stay living at home with my partner",
 )
+
+FEMALE_GIVEN = frozenset(GIVEN_OLDER[:18] + GIVEN_YOUNGER[:9] + GIVEN_SOUTH_ASIAN[:9])
+"""The given names above that are women's (each list has the women's names first)."""

@@ -1,0 +1,244 @@
+"""Provider-led change rules without a database: parameters, scaling, reversal, consent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homecare.errors import InvalidInput
+from homecare.flex.changes import (
+    MIN_VISIT_MINUTES,
+    ChangeStatus,
+    Impact,
+    Slot,
+    consent_relationship,
+    impact_of,
+    least_weekly_minutes,
+    minute_pence,
+    pounds,
+    restore,
+    scale_pattern,
+    snapshot,
+    weekly_minutes,
+    with_minutes,
+    within_parameters,
+)
+
+DAILY = [Slot(i, 30, 1) for i in range(1, 15)]
+"""Morning and bed calls every day, 30 minutes each: 14 × 30 = 420 carer-minutes (7 h)."""
+
+
+def test_a_change_up_to_the_contract_limits_is_within_parameters() -> None:
+    # 420 minutes ± 20%: from 336 (420 × 0.8) to 504 (420 × 1.2), both ends included.
+    assert within_parameters(420, 504, up_percent=20, down_percent=20)
+    assert within_parameters(420, 336, up_percent=20, down_percent=20)
+    assert not within_parameters(420, 505, up_percent=20, down_percent=20)
+    assert not within_parameters(420, 335, up_percent=20, down_percent=20)
+
+
+def test_the_up_and_down_limits_are_separate() -> None:
+    # 10% up allows 462 at most; 30% down allows 294 at least.
+    assert within_parameters(420, 462, up_percent=10, down_percent=30)
+    assert not within_parameters(420, 463, up_percent=10, down_percent=30)
+    assert within_parameters(420, 294, up_percent=10, down_percent=30)
+    assert not within_parameters(420, 293, up_percent=10, down_percent=30)
+
+
+def test_scaling_up_spreads_the_extra_minutes_in_five_minute_steps() -> None:
+    # 420 → 480: each visit's exact share is 30 × 480/420 = 34.29; all round down to 30
+    # (420), and the 60 minutes left go 5 at a time to the first 12 visits: 12 × 35 + 2 × 30.
+    scaled = scale_pattern(DAILY, 480)
+
+    assert sorted(scaled.values()) == [30, 30] + [35] * 12
+    assert [scaled[i] for i in (1, 12, 13, 14)] == [35, 35, 30, 30]
+    assert weekly_minutes(with_minutes(DAILY, scaled)) == 480
+
+
+def test_scaling_down_keeps_the_proportions() -> None:
+    # 420 → 360: exact share 25.71 each; 14 × 25 = 350, the 10 left go to two visits.
+    scaled = scale_pattern(DAILY, 360)
+
+    assert sorted(scaled.values()) == [25] * 12 + [30, 30]
+    assert weekly_minutes(with_minutes(DAILY, scaled)) == 360
+
+
+def test_a_two_handed_visit_moves_in_steps_of_ten_carer_minutes() -> None:
+    # Morning 45 × 1 carer and bed 30 × 2 carers = 105 carer-minutes; +20% → 126.
+    # Exact shares 54 and 36 → 50 and 35 (50 + 70 = 120); 6 left: the morning visit has the
+    # bigger remainder (4 against 1) and takes 5 → 55. Bed would need 10 and only 1 is left.
+    pattern = [Slot(1, 45, 1), Slot(2, 30, 2)]
+
+    assert scale_pattern(pattern, 126) == {1: 55, 2: 35}
+
+
+def test_no_visit_is_scaled_below_fifteen_minutes() -> None:
+    # 20 + 60 = 80 → 64: shares 16 and 48 → 15 and 45 (60); the 4 left is under a step.
+    assert scale_pattern([Slot(1, 20, 1), Slot(2, 60, 1)], 64) == {1: 15, 2: 45}
+    # 15 + 45 = 60 → 48: the 12-minute share stays at 15; 36 → 35 (50, as near as allowed).
+    assert scale_pattern([Slot(1, 15, 1), Slot(2, 45, 1)], 48) == {1: 15, 2: 35}
+
+
+def test_the_least_a_pattern_can_shrink_to_counts_every_carer() -> None:
+    # Seven single mornings and seven two-handed beds: 7 × 15 + 7 × 15 × 2 = 315.
+    pattern = [Slot(i, 30, 1) for i in range(7)] + [Slot(i, 30, 2) for i in range(7, 14)]
+
+    assert least_weekly_minutes(pattern) == 315
+
+
+def test_reversing_restores_the_exact_minutes_even_when_they_were_not_fives() -> None:
+    original = [Slot(1, 33, 1), Slot(2, 47, 2)]
+    previous = snapshot(original)
+    changed = with_minutes(original, scale_pattern(original, 150))
+
+    assert previous == {"1": 33, "2": 47}
+    assert restore(previous, changed) == {1: 33, 2: 47}
+
+
+def test_an_unchanged_target_leaves_the_pattern_alone() -> None:
+    assert scale_pattern([Slot(1, 33, 1)], 33) == {1: 33}
+
+
+slots = st.lists(
+    st.builds(Slot, id=st.just(0), minutes=st.integers(15, 240), carers=st.integers(1, 2)),
+    min_size=1,
+    max_size=28,
+).map(lambda xs: [Slot(i, s.minutes, s.carers) for i, s in enumerate(xs, start=1)])
+
+
+@given(pattern=slots, data=st.data())
+def test_scaling_then_reversing_restores_the_pattern_exactly(
+    pattern: list[Slot], data: st.DataObject
+) -> None:
+    current = weekly_minutes(pattern)
+    target = data.draw(st.integers(least_weekly_minutes(pattern), current * 2), label="target")
+    previous = snapshot(pattern)
+
+    changed = with_minutes(pattern, scale_pattern(pattern, target))
+    again = with_minutes(changed, scale_pattern(changed, target))  # an amendment on top
+
+    assert with_minutes(again, restore(previous, again)) == pattern
+
+
+@given(pattern=slots, data=st.data())
+def test_scaled_visits_are_fives_near_their_share_and_sum_just_under_the_target(
+    pattern: list[Slot], data: st.DataObject
+) -> None:
+    current = weekly_minutes(pattern)
+    target = data.draw(st.integers(least_weekly_minutes(pattern), current * 2), label="target")
+    if target == current:
+        return
+    scaled = scale_pattern(pattern, target)
+
+    floored = False
+    for slot in pattern:
+        share = Fraction(slot.minutes * target, current)
+        assert scaled[slot.id] % 5 == 0
+        assert scaled[slot.id] >= MIN_VISIT_MINUTES
+        if share < MIN_VISIT_MINUTES:
+            floored = True
+            assert scaled[slot.id] == MIN_VISIT_MINUTES
+        else:
+            assert abs(scaled[slot.id] - share) < 5
+    if not floored:
+        shortfall = target - weekly_minutes(with_minutes(pattern, scaled))
+        assert 0 <= shortfall < 5 * max(s.carers for s in pattern)
+
+
+def test_someone_with_capacity_consents_for_themselves() -> None:
+    assert (
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter=None,
+            given_name="Margaret Holroyd",
+            given_relationship="Self",
+        )
+        == "self"
+    )
+
+
+def test_consent_is_required() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter=None,
+            given_name=None,
+            given_relationship=None,
+        )
+    assert refused.value.field == "consent_by_name"
+
+
+def test_family_cannot_consent_for_someone_who_consents_for_themselves() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter=None,
+            given_name="Susan Holroyd",
+            given_relationship="daughter",
+        )
+    assert refused.value.field == "consent_by_name"
+    assert "consents for themselves" in refused.value.message
+
+
+def test_only_the_named_consenter_may_consent_for_someone_lacking_capacity() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter="Susan Holroyd",
+            given_name="Peter Holroyd",
+            given_relationship="son",
+        )
+    assert refused.value.field == "consent_by_name"
+    assert "only Susan Holroyd may consent" in refused.value.message
+
+    assert (
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter="Susan Holroyd",
+            given_name="  susan   HOLROYD ",
+            given_relationship="daughter",
+        )
+        == "daughter"
+    )
+
+
+def test_the_named_consenter_is_not_the_person_themselves() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent_relationship(
+            person_name="Margaret Holroyd",
+            named_consenter="Susan Holroyd",
+            given_name="Susan Holroyd",
+            given_relationship="self",
+        )
+    assert refused.value.field == "consent_by_relationship"
+
+
+def test_the_impact_of_a_change_follows_its_decision() -> None:
+    # 420 → 480 proposed (+60); the package carries 480 while on trial.
+    common = {"from_minutes": 420, "to_minutes": 480, "package_minutes": 480}
+    trial = impact_of(status=ChangeStatus.IN_TRIAL, decided_minutes=None, **common)
+    amended = impact_of(status=ChangeStatus.AMENDED, decided_minutes=450, **common)
+    reversed_ = impact_of(status=ChangeStatus.REVERSED, decided_minutes=420, **common)
+    waiting = impact_of(
+        status=ChangeStatus.AWAITING_SOCIAL_WORKER,
+        decided_minutes=None,
+        from_minutes=420,
+        to_minutes=600,
+        package_minutes=420,
+    )
+
+    assert trial == Impact(proposed=60, decided=None, in_effect=60)
+    assert amended == Impact(proposed=60, decided=30, in_effect=30)
+    assert reversed_ == Impact(proposed=60, decided=0, in_effect=0)
+    assert waiting == Impact(proposed=180, decided=None, in_effect=0)
+
+
+def test_weekly_pounds_are_hours_at_the_package_rate() -> None:
+    # One hour a week more at £26.22 an hour is £26.22 a week; 50 minutes less is −£21.85.
+    assert pounds(minute_pence(60, 2622)) == Decimal("26.22")
+    assert pounds(minute_pence(-50, 2622)) == Decimal("-21.85")
+    # Summing minute-pence first keeps totals exact: 3 × 10 minutes at £26.22 = £13.11.
+    assert pounds(3 * minute_pence(10, 2622)) == Decimal("13.11")
