@@ -36,6 +36,7 @@ from homecare.people.tables import Person
 from homecare.reviews import service as reviews
 from homecare.reviews.tables import Review
 from homecare.scenario.build import Area
+from homecare.scenario.quality import QualityRecords
 from homecare.timebank import service as timebank
 from homecare.timebank.tables import TimeBankAccount, TimeBankEntry
 from homecare.workforce.tables import CareWorker
@@ -48,6 +49,7 @@ DRAW_PER_ENVELOPE_DAY = 0.02
 ADMISSION_PER_PERSON_DAY = 0.0006
 """About 1.7% of people admitted in four weeks."""
 CHANGE_PER_PACKAGE_DAY = 0.0015
+FIRST_DAY_CHANGES = 0.05
 OUTSIDE_PARAMETERS_SHARE = 0.15
 COMMUNITY_SHARE = 0.03
 MISSED = 0.006
@@ -112,6 +114,7 @@ class DeliverySimulation:
         self.regulars: dict[int, Counter[int]] = defaultdict(Counter)
         self.latent: dict[int, float] = {}
         self.providers_by_id = {v: k for k, v in area.provider_ids.items()}
+        self.records = QualityRecords(engine, area, random.Random(seed + 11))
 
     # --- the run ----------------------------------------------------------------------
 
@@ -127,6 +130,7 @@ class DeliverySimulation:
                 on_day(day)
             day += timedelta(days=1)
         self._morning_after(self.end + timedelta(days=1))
+        self.records.period_end(self.start, self.end)
         return self.log
 
     def _play_day(self, day: date) -> None:
@@ -149,6 +153,7 @@ class DeliverySimulation:
         self._provider_changes(day)
         self._social_workers_decide(day)
         self._reviews(day)
+        self.records.day(day, first_week=day < self.start + timedelta(days=7))
 
     def _housekeeping(self, day: date) -> None:
         at = _at(day, 4)
@@ -516,7 +521,10 @@ class DeliverySimulation:
     # --- provider-led changes and social workers --------------------------------------
 
     def _provider_changes(self, day: date) -> None:
+        """Providers adjust a few packages a week; more on the first day, as they settle the
+        caseload they took on into the new model."""
         at = _at(day, 11)
+        chance = FIRST_DAY_CHANGES if day == self.start else CHANGE_PER_PACKAGE_DAY
         with unit_of_work(self.engine) as session:
             busy = set(
                 session.scalars(
@@ -528,7 +536,7 @@ class DeliverySimulation:
                 )
             )
             for package in self._active_packages(session):
-                if package.id in busy or self.rng.random() >= CHANGE_PER_PACKAGE_DAY:
+                if package.id in busy or self.rng.random() >= chance:
                     continue
                 person = session.get(Person, package.person_id)
                 assert person is not None
@@ -560,7 +568,7 @@ class DeliverySimulation:
                     settings=self.settings,
                 )
 
-    def _social_workers_decide(self, day: date) -> None:
+    def _social_workers_decide(self, day: date, share: float = 0.4) -> None:
         """Providers submit after the trial; social workers decide within a few days."""
         at = _at(day, 15)
         social_worker = self.area.actors["social_worker"]
@@ -580,7 +588,7 @@ class DeliverySimulation:
                 )
             ).all()
             for change in waiting:
-                if self.rng.random() > 0.4:
+                if self.rng.random() > share:
                     continue
                 draw = self.rng.random()
                 decision = "approve" if draw < 0.8 else "amend" if draw < 0.9 else "reverse"
@@ -601,7 +609,7 @@ class DeliverySimulation:
 
     def _morning_after(self, day: date) -> None:
         """The day after the last: changes whose four weeks are up are submitted and decided."""
-        self._social_workers_decide(day)
+        self._social_workers_decide(day, share=1.0)
 
     # --- reviews ----------------------------------------------------------------------
 
