@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,12 +31,14 @@ from homecare.delivery.schemas import CallEventIn
 from homecare.delivery.tables import Visit, VisitCarer
 from homecare.flex import changes, community, hospital
 from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
+from homecare.geo.directory import SHIPPED, read_csv
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
 from homecare.reviews import service as reviews
 from homecare.reviews.tables import Review
-from homecare.scenario.build import Area
+from homecare.scenario.build import Area, plan_people, plan_referrals
 from homecare.scenario.quality import QualityRecords
+from homecare.scenario.simulate import MonthSimulation
 from homecare.timebank import service as timebank
 from homecare.timebank.tables import TimeBankAccount, TimeBankEntry
 from homecare.workforce.tables import CareWorker
@@ -115,6 +117,7 @@ class DeliverySimulation:
         self.latent: dict[int, float] = {}
         self.providers_by_id = {v: k for k, v in area.provider_ids.items()}
         self.records = QualityRecords(engine, area, random.Random(seed + 11))
+        self.brokerage = self._referrals_arriving(seed)
 
     # --- the run ----------------------------------------------------------------------
 
@@ -154,6 +157,7 @@ class DeliverySimulation:
         self._social_workers_decide(day)
         self._reviews(day)
         self.records.day(day, first_week=day < self.start + timedelta(days=7))
+        self.brokerage.advance(_at(day + timedelta(days=1), 0))
 
     def _housekeeping(self, day: date) -> None:
         at = _at(day, 4)
@@ -164,6 +168,26 @@ class DeliverySimulation:
         self._community_outcomes(day)
 
     # --- set-up -----------------------------------------------------------------------
+
+    def _referrals_arriving(self, seed: int) -> MonthSimulation:
+        """New people keep being referred while care is delivered: brokerage runs on,
+        at the area's monthly rate, and the packages it places join the schedule."""
+        rng = random.Random(seed + 13)
+        points = read_csv(SHIPPED[self.area.profile.postcodes])
+        days = (self.end - self.start).days + 1
+        profile = replace(
+            self.area.profile,
+            referrals_per_month=round(self.area.profile.referrals_per_month * days / 30.44),
+        )
+        people = plan_people(rng, profile, points, self.start)
+        plans = plan_referrals(rng, profile, people, self.start, self.end)
+        return MonthSimulation(
+            self.engine,
+            replace(self.area, referrals=plans),
+            seed=seed + 13,
+            settings=self.settings,
+            until=_at(self.end + timedelta(days=1), 0),
+        )
 
     def _active_packages(self, session: Session) -> list[Package]:
         return list(

@@ -61,14 +61,22 @@ class MonthSimulation:
         self.seq = itertools.count()
         self.scheduled_offers: set[int] = set()
         self.log = MonthLog()
+        self.started = False
 
     def push(self, at: datetime, kind: str, payload: object = None) -> None:
         heapq.heappush(self.queue, Event(at, next(self.seq), kind, payload))
 
     def run(self, on_step: Callable[[], None] | None = None) -> MonthLog:
-        for plan in self.area.referrals:
-            self.push(plan.at, "refer", plan)
-        while self.queue and self.queue[0].at <= self.until:
+        return self.advance(self.until, on_step)
+
+    def advance(self, until: datetime, on_step: Callable[[], None] | None = None) -> MonthLog:
+        """Plays the events due by `until` (and no later than the run's end); call again
+        with a later time to go on, as the weeks of delivery do day by day."""
+        if not self.started:
+            self.started = True
+            for plan in self.area.referrals:
+                self.push(plan.at, "refer", plan)
+        while self.queue and self.queue[0].at <= min(until, self.until):
             event = heapq.heappop(self.queue)
             getattr(self, f"_on_{event.kind}")(event)
             self._schedule_new_offers()
