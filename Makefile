@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint unit serve clean postgres
+.PHONY: demo test lint unit serve clean postgres assets chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +19,23 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(VENV)/.installed $@
 
 ## Create the virtual environment, install, and run the demo on the embedded SQLite store.
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed assets
 	$(BIN)/homecare demo --summary-json demo-summary.json
+
+## The web pages' front-end libraries (GOV.UK Frontend, htmx, Leaflet), built from npm.
+assets:
+	@./scripts/build-assets
+
+## Debian's Chromium, for the browser tests.
+chromium:
+	@./scripts/ensure-chromium
 
 ## PostgreSQL server binaries (initdb, pg_ctl) for the suite; installed from Debian when missing.
 postgres:
 	@./scripts/ensure-postgres
 
 ## Install the dev extras and run the linters and the whole suite (SQLite and PostgreSQL).
-test: $(STAMP) postgres lint
+test: $(STAMP) postgres chromium assets lint
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -38,8 +46,9 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed assets
 	$(BIN)/homecare serve
 
 clean:
-	rm -rf $(VENV) homecare.db demo-summary.json .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) homecare.db demo-summary.json returns .pytest_cache .mypy_cache .ruff_cache \
+		web/node_modules src/homecare/web/static/vendor

@@ -23,6 +23,7 @@ from homecare.config import Settings, get_settings
 from homecare.db import make_engine, unit_of_work
 from homecare.errors import DomainError
 from homecare.migrate import downgrade, upgrade
+from homecare.returns.cli import returns as returns_command
 
 app = typer.Typer(
     help="Neighbourhood home care: zones, brokerage, packages, providers.", no_args_is_help=True
@@ -36,6 +37,7 @@ app.add_typer(geo_app, name="geo")
 bench_app = typer.Typer(help="Benchmarks (not tests): figures printed for people to read.")
 app.add_typer(bench_app, name="bench")
 app.add_typer(export_app, name="export")
+app.command("returns")(returns_command)
 console = Console()
 
 DELIVERY_KEYS = ("visits", "time_bank", "changes", "reviews", "outcomes")
@@ -183,10 +185,14 @@ def demo(
     weeks: Annotated[
         int, typer.Option(min=0, max=52, help="Weeks of delivery to play after the month")
     ] = 4,
+    returns_folder: Annotated[
+        Path, typer.Option("--returns", help="Where the monitoring and CLD returns go")
+    ] = Path("returns"),
     database_url: DatabaseUrl = None,
 ) -> None:
     """Build an area, stream a month of referrals through brokerage, play the following
-    weeks of delivery, plan the next week's rounds, and report.
+    weeks of delivery with the monitoring return and the client-level data for them, plan
+    the next week's rounds, and report.
 
     This empties the store it is pointed at before it starts.
     """
@@ -196,6 +202,7 @@ def demo(
     if weeks:
         summary["delivery"] = _demo_delivery(engine, built, seed, settings, month_end, weeks)
         summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
+        summary.update(_demo_monitoring(engine, built, month_end, returns_folder))
     if rounds_seconds > 0:
         summary["rounds"] = _demo_rounds(engine, month_end, rounds_seconds, seed)
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
@@ -321,6 +328,74 @@ def _demo_delivery(
     result["seconds"] = round(clock_time.perf_counter() - began, 1)
     _print_delivery(result)
     return result
+
+
+def _demo_monitoring(engine: Any, built: Any, month_end: date, folder: Path) -> dict[str, Any]:
+    """The 4-week period the delivery began in: KPIs printed, the return and the quarter's
+    client-level data written to `folder`; measures and KPIs for the summary."""
+    from homecare.cld.build import build_cld
+    from homecare.cld.validate import validate
+    from homecare.monitoring.periods import PeriodKind, periods_of_year
+    from homecare.monitoring.service import compute_return
+    from homecare.returns.cli import print_kpis, write_return
+
+    start = _first_monday_after(month_end)
+    period = next(
+        p
+        for p in periods_of_year(start.isocalendar().year, PeriodKind.FOUR_WEEKS)
+        if p.contains(start)
+    )
+    commissioner = built.actors["commissioner"]
+    as_of = datetime.combine(period.end + timedelta(days=1), time(6), LONDON)
+    report = compute_return(engine, actor=commissioner, period=period.label, now=as_of)
+    console.rule(f"Monitoring: {period.description}")
+    print_kpis(report)
+    paths = write_return(report, folder)
+    quarter = f"{period.end.year}Q{(period.end.month - 1) // 3 + 1}"
+    with unit_of_work(engine) as session:
+        extract = build_cld(session, actor=commissioner, quarter=quarter)
+    cld_path = folder / extract.filename
+    cld_path.write_text(extract.csv_text(), encoding="utf-8", newline="")
+    problems = validate(extract.rows)
+    console.print(
+        f"Monitoring return written to {', '.join(str(p) for p in paths)}; client-level data"
+        f" for {quarter} ({len(extract.rows):,} events, {len(problems)} problems) to {cld_path}."
+    )
+    return {
+        "measures": _summary_measures(report),
+        "kpis": _summary_kpis(report),
+        "monitoring": {
+            "period": period.label,
+            "files": [str(p) for p in paths],
+            "cld": {"file": str(cld_path), "rows": len(extract.rows), "problems": len(problems)},
+        },
+    }
+
+
+def _summary_measures(report: Any) -> dict[str, dict[str, Any]]:
+    """Each measure's parts over all providers and lots, keyed "1".."29"."""
+    measures: dict[str, dict[str, Any]] = {str(n): {} for n in range(1, 30)}
+    for row in report.measures:
+        if row.provider_id is None and row.lot is None:
+            measures[str(row.measure)][row.part] = {"value": row.value, "unit": row.unit}
+    return measures
+
+
+def _summary_kpis(report: Any) -> dict[str, dict[str, Any]]:
+    """The seven KPIs over all providers and lots, keyed "1".."7"."""
+    kpis: dict[str, dict[str, Any]] = {}
+    for row in report.kpis:
+        if row.provider_id is None and row.lot is None:
+            kpis[str(row.kpi)] = {
+                "name": row.name,
+                "value": row.value_pct,
+                "target": row.target_pct,
+                "rag": row.rag,
+                "met": None if row.value_pct is None else row.value_pct >= row.target_pct,
+                "met_count": row.met,
+                "eligible_count": row.eligible,
+            }
+    return kpis
 
 
 def _print_delivery(result: dict[str, Any]) -> None:

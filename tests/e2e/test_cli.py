@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
 from tests.support.pgserver import TemporaryPostgres, free_port
@@ -91,6 +92,15 @@ def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
     assert changes["approved"] + changes["amended"] + changes["reversed"] > 0
     assert summary["reviews"]["due"] >= summary["reviews"]["done"] > 0
     assert summary["outcomes"]["rated"] > 0
+    assert set(summary["measures"]) == {str(n) for n in range(1, 30)}
+    assert set(summary["kpis"]) == {str(n) for n in range(1, 8)}
+    assert summary["kpis"]["7"]["value"] >= 97
+    monitoring = summary["monitoring"]
+    assert monitoring["period"] == "2026-P12"
+    assert monitoring["cld"]["problems"] == 0 and monitoring["cld"]["rows"] > 0
+    workbook = load_workbook(tmp_path / "returns" / "monitoring-return-2026-P12-all-providers.xlsx")
+    assert "KPIs" in workbook.sheetnames
+    assert (tmp_path / "returns" / "cld-E08000035-2026Q4.csv").exists()
 
 
 def test_the_same_seed_builds_the_same_month(tmp_path: Path) -> None:
@@ -239,3 +249,36 @@ def _wait_for(url: str, seconds: float = 20) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_returns_writes_a_providers_own_return_and_refuses_a_stranger(
+    served_store: tuple[str, Path],
+) -> None:
+    url, folder = served_store
+    written = homecare(
+        "returns",
+        "--period",
+        "2026-P11",
+        "--provider",
+        "Aire Valley Home Care",
+        "--database-url",
+        url,
+        cwd=folder,
+    )
+    assert written.returncode == 0, written.stdout + written.stderr
+    book = load_workbook(
+        folder / "returns" / "monitoring-return-2026-P11-aire-valley-home-care.xlsx"
+    )
+    providers = {row[6] for row in book["Demand"].iter_rows(min_row=2, values_only=True)}
+    assert providers <= {"Aire Valley Home Care", "All"}
+    refused = homecare(
+        "returns",
+        "--period",
+        "2026-P11",
+        "--provider",
+        "Nobody Care",
+        "--database-url",
+        url,
+        cwd=folder,
+    )
+    assert refused.returncode == 2

@@ -29,12 +29,16 @@ from homecare.errors import DomainError
 from homecare.flex.community_routes import router as community_router
 from homecare.flex.routes import router as flex_router
 from homecare.market.routes import router as market_router
+from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
 from homecare.quality.routes import router as quality_router
+from homecare.returns.routes import router as returns_router
 from homecare.reviews.routes import router as reviews_router
 from homecare.rounds.routes import router as rounds_router
 from homecare.timebank.routes import router as timebank_router
+from homecare.web import router as web_router
+from homecare.web import static_files
 from homecare.workforce.routes import router as workforce_router
 
 
@@ -136,8 +140,12 @@ def create_app(
         reviews_router,
         quality_router,
         cld_router,
+        monitoring_router,
+        returns_router,
     ):
         app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/assets", static_files(), name="assets")
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

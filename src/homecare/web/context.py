@@ -1,0 +1,92 @@
+"""Per-request context for pages: the store, the clock, and who is signed in.
+
+`WebContext.transaction()` is how a page reaches the store, as `RequestContext` is for
+the API: one unit of work, with the actor resolved from the session cookie inside it.
+For a form it checks the CSRF token before the page's code can read or write anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from homecare.access import Actor
+from homecare.accounts.service import actor_for_user
+from homecare.accounts.tables import UserAccount
+from homecare.accounts.web_sessions import SESSION_COOKIE, current_web_session
+from homecare.clock import Clock
+from homecare.config import Settings
+from homecare.db import unit_of_work
+from homecare.errors import NotAuthenticated
+from homecare.market.tables import Organisation
+from homecare.web import csrf
+
+
+class SignInRequired(Exception):
+    """No live web session: the browser is sent to the sign-in page."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The signed-in user as pages show them, with the actor every service receives."""
+
+    actor: Actor
+    name: str
+    organisation: str
+    csrf_token: str
+
+
+@dataclass
+class WebContext:
+    request: Request
+    engine: Engine
+    clock: Clock
+    settings: Settings
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @contextmanager
+    def transaction(self, form: FormData | None = None) -> Iterator[tuple[Session, SignedIn]]:
+        """One unit of work as the signed-in user; with a form, its CSRF token is checked."""
+        token = self.request.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise SignInRequired
+        with unit_of_work(self.engine) as session:
+            try:
+                record = current_web_session(session, token, at=self.now())
+            except NotAuthenticated as exc:
+                raise SignInRequired from exc
+            if form is not None:
+                csrf.check(self.request, form, record.csrf_token)
+            user = session.get(UserAccount, record.user_id)
+            assert user is not None
+            organisation = session.get(Organisation, user.organisation_id)
+            assert organisation is not None
+            me = SignedIn(
+                actor=actor_for_user(session, user),
+                name=user.name,
+                organisation=organisation.name,
+                csrf_token=record.csrf_token,
+            )
+            self.request.state.me = me
+            yield session, me
+
+
+def web_context(request: Request) -> WebContext:
+    state = request.app.state
+    return WebContext(
+        request=request, engine=state.engine, clock=state.clock, settings=state.settings
+    )
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form, read once in the event loop so that sync pages can use it."""
+    return await request.form()

@@ -1,0 +1,89 @@
+"""Reading posted forms: text, numbers and GOV.UK date inputs, with errors in plain English.
+
+A page collects its errors as {input id: message} in the order of the form, so that the
+error summary lists them top to bottom and each links to the input at fault.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from starlette.datastructures import FormData
+
+from homecare.errors import DomainError
+from homecare.web.format import sentence
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def values(form: FormData) -> dict[str, str]:
+    """What was typed, to show again when the form has a problem (never the CSRF token)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def date_values(name: str, value: date | None) -> dict[str, str]:
+    if value is None:
+        return {}
+    return {
+        f"{name}-day": str(value.day),
+        f"{name}-month": str(value.month),
+        f"{name}-year": str(value.year),
+    }
+
+
+def parse_date(
+    form: FormData, name: str, label: str, errors: dict[str, str], *, anchor: str
+) -> date | None:
+    """A date from the day, month and year boxes; `label` reads as 'the required start date'."""
+    parts = [text(form, f"{name}-{p}") for p in ("day", "month", "year")]
+    what = label[4:] if label.startswith("the ") else label
+    what = what[:1].upper() + what[1:]
+    if not any(parts):
+        errors[anchor] = f"Enter {label}"
+        return None
+    missing = [p for p, v in zip(("a day", "a month", "a year"), parts, strict=True) if not v]
+    if missing:
+        errors[anchor] = f"{what} must include {' and '.join(missing)}"
+        return None
+    day, month, year = parts
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        errors[anchor] = f"{what} must be a real date"
+        return None
+    if len(year) != 4:
+        errors[anchor] = "Year must include 4 numbers"
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        errors[anchor] = f"{what} must be a real date"
+        return None
+
+
+def parse_number(
+    form: FormData, name: str, errors: dict[str, str], *, anchor: str, message: str
+) -> float | None:
+    """An optional decimal number; `message` says what to enter when it is not one."""
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        errors[anchor] = message
+        return None
+    if not math.isfinite(number):
+        errors[anchor] = message
+        return None
+    return number
+
+
+def domain_error(
+    exc: DomainError, anchors: dict[str, str], errors: dict[str, str], *, default: str
+) -> None:
+    """Puts a service's refusal against the input it names, or against `default`."""
+    anchor = anchors.get(exc.field or "", default)
+    errors.setdefault(anchor, sentence(exc.message))

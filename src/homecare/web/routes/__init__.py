@@ -1,0 +1,22 @@
+"""The pages, one module per piece of daily work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from homecare.errors import NotFound
+from homecare.web.context import WebContext, web_context
+from homecare.web.render import WebRoute
+from homecare.web.routes import offers, packages, queue, refer, referrals
+
+fallback = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+@fallback.get("/app/{rest:path}")
+def unknown_page(request: Request, rest: str, ctx: WebContext = Depends(web_context)) -> Response:
+    """Any other address under /app is "Page not found", once the user is signed in."""
+    with ctx.transaction():
+        raise NotFound(f"no page /app/{rest}")
+
+
+ROUTERS = (refer.router, referrals.router, queue.router, offers.router, packages.router, fallback)

@@ -1,0 +1,371 @@
+"""Refer someone: find the person or record them, then send the referral.
+
+The pages call the same services as the API (`record_person`, `brokerage.service.refer`)
+with the signed-in actor, so every rule and every scope is the API's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from homecare.access import (
+    Actor,
+    Permission,
+    Role,
+    load_readable,
+    readable_people,
+    require,
+)
+from homecare.brokerage import service
+from homecare.brokerage.domain import Day, ReferralSource, TimeBand, visit_key
+from homecare.brokerage.schemas import ReferralCreate, VisitIn
+from homecare.errors import Conflict, InvalidInput
+from homecare.market.tables import Lot, Organisation
+from homecare.people.schemas import PersonCreate
+from homecare.people.service import record_person
+from homecare.people.tables import Person
+from homecare.web import forms
+from homecare.web.context import WebContext, form_data, web_context
+from homecare.web.format import sentence
+from homecare.web.render import WebRoute, redirect, render
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+SOURCES = [
+    (ReferralSource.SOCIAL_WORK.value, "Social work", None),
+    (ReferralSource.HOSPITAL_DISCHARGE.value, "Hospital discharge", None),
+    (ReferralSource.NHS_NEIGHBOURHOOD_TEAM.value, "NHS neighbourhood team", None),
+]
+SEARCH_LIMIT = 25
+
+
+def _search(session: Session, actor: Actor, query: str) -> list[Person]:
+    """People the actor may see whose name, NHS number or postcode match every word typed."""
+    stmt = readable_people(actor)
+    compact = query.replace(" ", "")
+    if compact.isdigit():
+        stmt = stmt.where(Person.nhs_number.contains(compact, autoescape=True))
+    else:
+        for term in query.split()[:5]:
+            stmt = stmt.where(
+                or_(
+                    Person.given_name.icontains(term, autoescape=True),
+                    Person.family_name.icontains(term, autoescape=True),
+                    Person.postcode.icontains(term, autoescape=True),
+                )
+            )
+    stmt = stmt.order_by(Person.family_name, Person.given_name, Person.id).limit(SEARCH_LIMIT + 1)
+    return list(session.scalars(stmt))
+
+
+@router.get("/app/refer")
+def find_person(request: Request, q: str = "", ctx: WebContext = Depends(web_context)) -> Response:
+    query = q.strip()[:100]
+    with ctx.transaction() as (session, me):
+        require(me.actor, Permission.REFER)
+        people = _search(session, me.actor, query) if query else []
+        return render(
+            request,
+            "refer/find.html",
+            title="Refer someone",
+            query=query,
+            people=people[:SEARCH_LIMIT],
+            more=len(people) > SEARCH_LIMIT,
+        )
+
+
+# --- recording a person ------------------------------------------------------------------
+
+PERSON_ANCHORS = {
+    "nhs_number": "nhs-number",
+    "given_name": "given-name",
+    "family_name": "family-name",
+    "date_of_birth": "date-of-birth-day",
+    "address": "address",
+    "postcode": "postcode",
+    "languages": "languages",
+    "council_id": "council",
+}
+PERSON_REQUIRED = [
+    ("nhs_number", "nhs-number", "Enter the person's NHS number"),
+    ("given_name", "given-name", "Enter the person's first name"),
+    ("family_name", "family-name", "Enter the person's last name"),
+]
+
+
+def _councils(session: Session, actor: Actor) -> list[Organisation]:
+    if actor.is_council:
+        return []
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.kind == "council").order_by(Organisation.name)
+        )
+    )
+
+
+def _person_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    councils = [(str(c.id), c.name, None) for c in _councils(session, actor)]
+    return render(
+        request,
+        "refer/person.html",
+        title="Record someone new",
+        values=values,
+        errors=errors,
+        councils=councils,
+    )
+
+
+@router.get("/app/people/new")
+def new_person(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
+    with ctx.transaction() as (session, me):
+        require(me.actor, Permission.RECORD_PEOPLE)
+        return _person_page(request, session, me.actor, values={"languages": "English"})
+
+
+def _person_body(form: FormData, actor: Actor, errors: dict[str, str]) -> PersonCreate | None:
+    for name, anchor, message in PERSON_REQUIRED:
+        if not forms.text(form, name):
+            errors[anchor] = message
+    born = forms.parse_date(
+        form, "date-of-birth", "the person's date of birth", errors, anchor="date-of-birth-day"
+    )
+    if not forms.text(form, "address"):
+        errors["address"] = "Enter the person's address"
+    if not forms.text(form, "postcode"):
+        errors["postcode"] = "Enter the person's postcode"
+    council = forms.text(form, "council_id")
+    if not actor.is_council and not council:
+        errors["council"] = "Select the council the person lives in"
+    if errors:
+        return None
+    languages = [part.strip() for part in forms.text(form, "languages").split(",") if part.strip()]
+    body: dict[str, Any] = {
+        "nhs_number": forms.text(form, "nhs_number"),
+        "given_name": forms.text(form, "given_name"),
+        "family_name": forms.text(form, "family_name"),
+        "date_of_birth": born,
+        "address": forms.text(form, "address"),
+        "postcode": forms.text(form, "postcode"),
+        "languages": languages or ["English"],
+        "council_id": int(council) if council.isdigit() else None,
+    }
+    try:
+        return PersonCreate.model_validate(body)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            anchor = PERSON_ANCHORS.get(field, "nhs-number")
+            errors.setdefault(anchor, _plain(field, error["type"]))
+        return None
+
+
+def _plain(field: str, kind: str) -> str:
+    """Pydantic's refusals in the words of the form."""
+    names = {
+        "nhs_number": "NHS number",
+        "given_name": "First name",
+        "family_name": "Last name",
+        "address": "Address",
+        "postcode": "Postcode",
+    }
+    name = names.get(field, field.replace("_", " ").capitalize())
+    if kind == "string_too_long":
+        return f"{name} is too long"
+    if kind == "string_too_short":
+        return f"{name} is too short"
+    return f"Check the {name.lower()}"
+
+
+@router.post("/app/people/new")
+def create_person(
+    request: Request,
+    form: FormData = Depends(form_data),
+    ctx: WebContext = Depends(web_context),
+) -> Response:
+    errors: dict[str, str] = {}
+    try:
+        with ctx.transaction(form) as (session, me):
+            require(me.actor, Permission.RECORD_PEOPLE)
+            body = _person_body(form, me.actor, errors)
+            if body is not None:
+                person = record_person(session, actor=me.actor, at=ctx.now(), data=body)
+                return redirect(f"/app/refer/people/{person.id}")
+    except (InvalidInput, Conflict) as exc:
+        if exc.field == "postcode" and "postcode directory" in exc.message:
+            errors["postcode"] = "We do not know this postcode. Check it is in the council's area"
+        else:
+            forms.domain_error(exc, PERSON_ANCHORS, errors, default="nhs-number")
+    with ctx.transaction() as (session, me):
+        return _person_page(request, session, me.actor, values=forms.values(form), errors=errors)
+
+
+# --- the referral form -------------------------------------------------------------------
+
+BANDS = [b.value for b in TimeBand]
+DAYS = [d.value for d in Day]
+
+
+def _default_source(actor: Actor) -> str:
+    if actor.role is Role.NEIGHBOURHOOD_NURSE:
+        return ReferralSource.NHS_NEIGHBOURHOOD_TEAM.value
+    return ReferralSource.SOCIAL_WORK.value
+
+
+def _referral_page(
+    request: Request,
+    session: Session,
+    person: Person,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    lots = session.scalars(
+        select(Lot).where(Lot.council_id == person.council_id).order_by(Lot.number)
+    )
+    return render(
+        request,
+        "refer/referral.html",
+        title="Referral details",
+        person=person,
+        lots=[(str(lot.number), f"Lot {lot.number}: {lot.name}", None) for lot in lots],
+        sources=SOURCES,
+        days=DAYS,
+        bands=BANDS,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/app/refer/people/{person_id}")
+def referral_form(
+    request: Request, person_id: int, ctx: WebContext = Depends(web_context)
+) -> Response:
+    with ctx.transaction() as (session, me):
+        require(me.actor, Permission.REFER)
+        person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
+        return _referral_page(
+            request,
+            session,
+            person,
+            values={"source": _default_source(me.actor), "lot": "1"},
+        )
+
+
+def _referral_body(
+    form: FormData, person_id: int, errors: dict[str, str]
+) -> tuple[ReferralCreate | None, list[str]]:
+    """The referral as the API takes it, and the input id of each visit in its order."""
+    visits: list[VisitIn] = []
+    anchors: list[str] = []
+    two_handed: list[str] = []
+    lot = forms.text(form, "lot")
+    if not lot.isdigit():
+        errors["lot"] = "Select the lot"
+    for day in DAYS:
+        for band in BANDS:
+            key = visit_key(day, band)
+            raw = forms.text(form, f"visit-{key}")
+            doubled = forms.text(form, f"two-{key}") == "yes"
+            if not raw:
+                if doubled:
+                    errors[f"visit-{key}"] = "Enter the minutes of a visit that needs two carers"
+                continue
+            if not raw.isdigit():
+                errors[f"visit-{key}"] = "Enter the minutes as a whole number, like 30"
+                continue
+            visits.append(VisitIn(day=Day(day), band=TimeBand(band), minutes=int(raw)))
+            anchors.append(f"visit-{key}")
+            if doubled:
+                two_handed.append(key)
+    if not visits and not any(a.startswith("visit-") for a in errors):
+        errors["visit-mon-morning"] = "Enter the minutes of at least one visit"
+    weekly = forms.parse_number(
+        form,
+        "weekly_hours",
+        errors,
+        anchor="weekly-hours",
+        message="Enter weekly hours as a number, like 12.5",
+    )
+    starts = forms.parse_date(
+        form, "required-start", "the required start date", errors, anchor="required-start-day"
+    )
+    source = forms.text(form, "source")
+    if source not in {s.value for s in ReferralSource}:
+        errors["source"] = "Select where the referral comes from"
+    if errors or starts is None:
+        return None, anchors
+    outcomes = [line.strip() for line in forms.text(form, "outcomes").splitlines() if line.strip()]
+    return (
+        ReferralCreate(
+            person_id=person_id,
+            source=ReferralSource(source),
+            priority=forms.text(form, "priority") == "yes",
+            lot=int(lot),
+            weekly_hours=weekly,
+            visits=visits,
+            two_handed=two_handed,
+            outcomes_sought=outcomes,
+            required_start=starts,
+        ),
+        anchors,
+    )
+
+
+def _referral_anchor(field: str | None, anchors: list[str], two_handed: list[str]) -> str:
+    """The input a service's refusal is about: 'visits.3.minutes' is the fourth visit."""
+    parts = (field or "").split(".")
+    if parts[0] == "visits" and len(parts) > 1 and parts[1].isdigit():
+        index = int(parts[1])
+        return anchors[index] if index < len(anchors) else "visit-mon-morning"
+    if parts[0] == "two_handed" and len(parts) > 1 and parts[1].isdigit():
+        index = int(parts[1])
+        return f"two-{two_handed[index]}" if index < len(two_handed) else "visit-mon-morning"
+    return {
+        "visits": "visit-mon-morning",
+        "weekly_hours": "weekly-hours",
+        "required_start": "required-start-day",
+        "lot": "lot",
+        "source": "source",
+        "person_id": "person",
+    }.get(parts[0], "person")
+
+
+@router.post("/app/refer/people/{person_id}")
+def send_referral(
+    request: Request,
+    person_id: int,
+    form: FormData = Depends(form_data),
+    ctx: WebContext = Depends(web_context),
+) -> Response:
+    errors: dict[str, str] = {}
+    anchors: list[str] = []
+    two_handed: list[str] = []
+    try:
+        with ctx.transaction(form) as (session, me):
+            require(me.actor, Permission.REFER)
+            person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
+            body, anchors = _referral_body(form, person.id, errors)
+            if body is not None:
+                two_handed = body.two_handed
+                referral = service.refer(
+                    session, actor=me.actor, at=ctx.now(), data=body, settings=ctx.settings
+                )
+                return redirect(f"/app/referrals/{referral.id}?done=sent")
+    except InvalidInput as exc:
+        errors[_referral_anchor(exc.field, anchors, two_handed)] = sentence(exc.message)
+    with ctx.transaction() as (session, me):
+        person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
+        return _referral_page(request, session, person, values=forms.values(form), errors=errors)
