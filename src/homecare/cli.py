@@ -87,6 +87,10 @@ def users_create(
     email: Annotated[str, typer.Option(help="Email address, unique")],
     care_worker_id: Annotated[int | None, typer.Option(help="For a care worker")] = None,
     person_id: Annotated[int | None, typer.Option(help="For a person or family")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="A password for signing in to the web pages (12 characters or more)"),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a user and print their bearer token (shown once, stored only as a hash)."""
@@ -117,6 +121,16 @@ def users_create(
                 person_id=person_id,
             )
             user_id = user.id
+            if password is not None:
+                from homecare.accounts.passwords import set_password
+
+                set_password(
+                    session,
+                    actor=SYSTEM_ACTOR,
+                    at=datetime.now(LONDON),
+                    user_id=user.id,
+                    password=password,
+                )
     except DomainError as error:
         raise _fail(error) from error
     console.print(f"User {user_id} ({role.value} at {org.name}) created.")
@@ -210,7 +224,7 @@ def demo(
     if summary_json:
         summary_json.write_text(json.dumps(summary, indent=2, default=str))
         console.print(f"Summary written to {summary_json}")
-    _print_next_steps(built.tokens, settings.database_url)
+    _print_next_steps(built, settings.database_url)
 
 
 @app.command()
@@ -540,16 +554,23 @@ def _print_summary(summary: dict[str, Any], council: str) -> None:
     console.print(kpis)
 
 
-def _print_next_steps(tokens: dict[str, str], url: str) -> None:
-    console.rule("Try the API")
+def _print_next_steps(area: Any, url: str) -> None:
+    from homecare.scenario.build import DEMO_PASSWORD
+
+    console.rule("Open the app")
     console.print(
-        f"Store: {_safe(url)}. Start the API with [bold]homecare serve[/bold] "
-        "(or `.venv/bin/homecare serve`) and open http://127.0.0.1:8000/docs"
+        f"Store: {_safe(url)}. Start it with [bold]homecare serve[/bold] "
+        "(or `.venv/bin/homecare serve`), then open http://127.0.0.1:8000/ in a browser "
+        f"and sign in as any of these, with the password [bold]{DEMO_PASSWORD}[/bold]:"
     )
-    console.print("Demo users' bearer tokens (send as 'Authorization: Bearer <token>'):")
-    labels = ["commissioner", "broker", "social_worker", "nurse", *list(tokens)[4:6]]
-    for label in labels:
-        console.print(f"  {label.replace('_', ' ')}: {tokens[label]}", soft_wrap=True)
+    for label, email in area.emails.items():
+        console.print(f"  {label.replace('_', ' ')}: {email}", soft_wrap=True)
+    console.print(
+        "The HTTP API is described at http://127.0.0.1:8000/docs; the same users' bearer "
+        "tokens (send as 'Authorization: Bearer <token>'):"
+    )
+    for label, token in area.tokens.items():
+        console.print(f"  {label.replace('_', ' ')}: {token}", soft_wrap=True)
 
 
 def _roster_rows(

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare.access import SYSTEM_ACTOR, Actor, Role
@@ -26,6 +27,7 @@ from homecare.market import service as market
 from homecare.market.domain import ContractRole, CqcRating, OrganisationKind
 from homecare.market.tables import Contract
 from homecare.packages.service import transfer_in_package
+from homecare.packages.tables import Package
 from homecare.people.domain import nhs_check_digit
 from homecare.people.schemas import Gender, PersonCreate, PrimarySupportReason
 from homecare.people.service import record_person
@@ -35,6 +37,7 @@ from homecare.scenario.needs import Need, calibrate, draw_birth_date, draw_need,
 from homecare.workforce.domain import ContractType, TravelMode
 from homecare.workforce.schemas import CareWorkerCreate
 from homecare.workforce.service import add_care_worker
+from homecare.workforce.tables import CareWorker
 
 LOT2_SKILLS = ["catheter_care", "stoma_care", "peg_feeding", "pressure_care", "diabetes_insulin"]
 RATINGS = (
@@ -98,6 +101,8 @@ class Area:
     actors: dict[str, Actor] = field(default_factory=dict)
     """The same demo users as actors, for the simulation to act through."""
     nhs_numbers: NhsNumbers | None = None
+    emails: dict[str, str] = field(default_factory=dict)
+    """The demo users' sign-in emails, by the same labels; all share `DEMO_PASSWORD`."""
 
 
 def plan_people(
@@ -579,6 +584,10 @@ def _slug(name: str) -> str:
     return "".join(ch for ch in name.lower().replace(" ", "-") if ch.isalnum() or ch == "-")
 
 
+DEMO_PASSWORD = "home-care-demo"
+"""The demo accounts' password, printed by the demo: a generated area is not real data."""
+
+
 def _create_demo_users(session: Session, area: Area, at: datetime) -> None:
     """One user per council and NHS role, and a manager for every provider."""
     council = _slug(area.profile.council_name)
@@ -596,8 +605,26 @@ def _create_demo_users(session: Session, area: Area, at: datetime) -> None:
         (name, org_id, Role.PROVIDER_MANAGER, f"manager@{_slug(name)}")
         for name, org_id in area.provider_ids.items()
     ]
+    from homecare.accounts.passwords import set_password
     from homecare.accounts.service import actor_for_user
 
+    first_provider = min(area.primary_ids)
+    provider_slug = _slug(next(n for n, i in area.provider_ids.items() if i == first_provider))
+    worker = session.scalars(
+        select(CareWorker).where(CareWorker.provider_id == first_provider).order_by(CareWorker.id)
+    ).first()
+    package = session.scalars(
+        select(Package).where(Package.provider_id == first_provider).order_by(Package.id)
+    ).first()
+    links: dict[str, dict[str, int]] = {}
+    if worker is not None:
+        accounts.append(
+            ("care_worker", first_provider, Role.CARE_WORKER, f"care.worker@{provider_slug}")
+        )
+        links["care_worker"] = {"care_worker_id": worker.id}
+    if package is not None:
+        accounts.append(("family", area.council_id, Role.PERSON, f"family@{council}"))
+        links["family"] = {"person_id": package.person_id}
     for label, org_id, role, email in accounts:
         user, token = create_user(
             session,
@@ -607,6 +634,9 @@ def _create_demo_users(session: Session, area: Area, at: datetime) -> None:
             role=role,
             name=label.replace("_", " ").title(),
             email=f"{email}.example",
+            **links.get(label, {}),
         )
+        set_password(session, actor=SYSTEM_ACTOR, at=at, user_id=user.id, password=DEMO_PASSWORD)
         area.tokens[label] = token
+        area.emails[label] = user.email
         area.actors[label] = actor_for_user(session, user)
