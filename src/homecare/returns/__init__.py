@@ -1,0 +1,1 @@
+"""The monitoring return as people download it: a workbook, or CSV."""
