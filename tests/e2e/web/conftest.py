@@ -177,7 +177,7 @@ def new_page(browser: Any, site: Site) -> Iterator[Callable[..., Any]]:
             viewport={"width": 1280, "height": 800},
             java_script_enabled=javascript,
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(60_000)  # generous: CI machines are shared and slow
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))

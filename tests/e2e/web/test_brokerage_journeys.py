@@ -49,6 +49,17 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def press_and_follow(page: Page, key: str) -> None:
+    """Presses a key that submits a form or follows a link, and waits for the new page.
+
+    Waiting for the load state alone can return before the navigation has begun, and
+    then reads the old page.
+    """
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_load_state()
+
+
 def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: bool = False) -> str:
     """Records a new person and refers them; returns the referral page's address."""
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Refer someone").click()
@@ -197,17 +208,14 @@ def test_when_every_provider_declines_the_broker_finds_the_person_awaiting_care(
     aire.keyboard.type(site.emails["Aire Homecare"])
     aire.keyboard.press("Tab")
     aire.keyboard.type(PASSWORD)
-    aire.keyboard.press("Enter")
-    aire.wait_for_load_state()
+    press_and_follow(aire, "Enter")
     assert heading(aire) == "Offers"
     tab_to(aire, "a:text('Arthur Sutcliffe')")
-    aire.keyboard.press("Enter")
-    aire.wait_for_load_state()
+    press_and_follow(aire, "Enter")
     tab_to(aire, "#reason")
     aire.keyboard.press("Space")
     tab_to(aire, "button:text('Decline offer')")
-    aire.keyboard.press("Enter")
-    aire.wait_for_load_state()
+    press_and_follow(aire, "Enter")
     assert "Offer declined" in aire.inner_text(".govuk-notification-banner")
     check_accessibility(aire)
 
