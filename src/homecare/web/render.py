@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from homecare.access import Permission
+from homecare.access import Permission, Role
 from homecare.errors import DomainError, Forbidden, NotFound
 from homecare.web import format as fmt
 from homecare.web.context import SignedIn, SignInRequired
@@ -67,6 +67,17 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
         return []
     actor = me.actor
     items: list[tuple[str, str]] = []
+    if actor.role is Role.PERSON:
+        return [("My care", "/app/my-care")]
+    if actor.role is Role.CARE_WORKER:
+        return [("Today's round", "/app/today")]
+    if actor.is_council and actor.may(Permission.MANAGE_MARKET):
+        items += [
+            ("KPIs", "/app/kpis"),
+            ("Spend", "/app/spend"),
+            ("Zones", "/app/zones"),
+            ("Providers and contracts", "/app/providers"),
+        ]
     if actor.may(Permission.BROKER):
         items += [("Referral queue", "/app/queue"), ("Awaiting care", "/app/awaiting-care")]
     if actor.is_council or actor.may(Permission.REFER):
@@ -75,8 +86,14 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
         items.append(("Refer someone", "/app/refer"))
     if actor.may(Permission.RESPOND_TO_OFFERS):
         items.append(("Offers", "/app/offers"))
+    if actor.may(Permission.DECIDE_CHANGES):
+        items.append(("Changes to approve", "/app/changes"))
     if actor.is_council or (actor.is_provider and actor.may(Permission.MANAGE_DELIVERY)):
         items.append(("People and packages", "/app/packages"))
+    if actor.is_provider and actor.may(Permission.MANAGE_DELIVERY):
+        items += [("Rounds", "/app/rounds"), ("Care workers", "/app/care-workers")]
+    if actor.is_provider or (actor.is_council and actor.may(Permission.VIEW_KPIS)):
+        items.append(("Monitoring returns", "/app/returns"))
     return items
 
 

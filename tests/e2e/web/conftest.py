@@ -33,7 +33,7 @@ from homecare.people.domain import nhs_check_digit
 from homecare.web.render import VENDOR_CSS
 from tests.support.caseload import place_package
 from tests.support.pgserver import free_port
-from tests.support.world import MONDAY_10AM, build_world
+from tests.support.world import MONDAY_10AM, World, build_world
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -76,7 +76,47 @@ class Site:
     url: str
     emails: dict[str, str]
     packages: dict[str, int]
+    database_url: str
+    world: World
     nhs_numbers: Iterator[str] = field(default_factory=lambda: valid_nhs_numbers(999_200_000))
+
+    def add_user(
+        self,
+        key: str,
+        name: str,
+        role: Role,
+        organisation_id: int,
+        *,
+        person_id: int | None = None,
+        care_worker_id: int | None = None,
+    ) -> str:
+        """A web account with the journeys' password, signed in later as `key`.
+
+        Tests seed their own records and users straight into the served store: the
+        server reads the same SQLite file, so what is written here is what it serves.
+        """
+        engine = make_engine(self.database_url)
+        try:
+            with unit_of_work(engine) as s:
+                email = f"{name.lower().replace(' ', '.')}@example.org"
+                user, _ = create_user(
+                    s,
+                    actor=SYSTEM_ACTOR,
+                    at=MONDAY_10AM,
+                    organisation_id=organisation_id,
+                    role=role,
+                    name=name,
+                    email=email,
+                    person_id=person_id,
+                    care_worker_id=care_worker_id,
+                )
+                set_password(
+                    s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, user_id=user.id, password=PASSWORD
+                )
+        finally:
+            engine.dispose()
+        self.emails[key] = email
+        return email
 
     def start_date(self, days: int = 7) -> date:
         """A date some days ahead in London, where the served app's real clock is."""
@@ -145,7 +185,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Si
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/health", server)
-        yield Site(url=base, emails=emails, packages=packages)
+        yield Site(url=base, emails=emails, packages=packages, database_url=url, world=world)
     finally:
         server.terminate()
         server.wait(timeout=10)

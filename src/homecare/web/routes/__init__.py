@@ -7,7 +7,18 @@ from fastapi import APIRouter, Depends, Request, Response
 from homecare.errors import NotFound
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import WebRoute
-from homecare.web.routes import offers, packages, queue, refer, referrals
+from homecare.web.routes import (
+    care_worker,
+    changes,
+    commissioner,
+    my_care,
+    offers,
+    packages,
+    queue,
+    refer,
+    referrals,
+    rounds,
+)
 
 fallback = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -19,4 +30,16 @@ def unknown_page(request: Request, rest: str, ctx: WebContext = Depends(web_cont
         raise NotFound(f"no page /app/{rest}")
 
 
-ROUTERS = (refer.router, referrals.router, queue.router, offers.router, packages.router, fallback)
+ROUTERS = (
+    refer.router,
+    referrals.router,
+    queue.router,
+    offers.router,
+    packages.router,
+    commissioner.router,
+    changes.router,
+    rounds.router,
+    care_worker.router,
+    my_care.router,
+    fallback,
+)
