@@ -8,7 +8,9 @@ import polars as pl
 
 from homecare.calendar import LONDON
 from homecare.monitoring.data import (
+    CODE_SPAN,
     COMMUNITY_BIT,
+    DAY_SPAN,
     SCHEMAS,
     VISIT_STATUSES,
     conform,
@@ -57,22 +59,22 @@ def test_moments_become_whole_epoch_seconds_for_call_monitoring() -> None:
     assert row["checked_in_at"] == int(datetime(2026, 7, 14, 7, 0, 30, tzinfo=UTC).timestamp())
 
 
-def test_a_visits_code_carries_its_status_and_whether_it_was_in_the_community() -> None:
+def test_a_visits_packed_number_carries_its_day_minutes_status_and_place() -> None:
     completed, hospital = VISIT_STATUSES.index("completed"), VISIT_STATUSES.index("hospital")
-    read = pl.DataFrame(
-        {
-            "package_id": [1, 1],
-            "day": [20654, 20655],  # days since 1970-01-01: 20 and 21 July 2026
-            "code": [completed + COMMUNITY_BIT, hospital],
-            "minutes": [90, 60],
-        }
-    )
+    # (minutes * 2**17 + days since 1970) * 32 + code: 20654 and 20655 are 20 and 21
+    # July 2026; the community bit (16) is added to the first visit's status code.
+    packed = [
+        (90 * DAY_SPAN + 20654) * CODE_SPAN + completed + COMMUNITY_BIT,
+        (600 * DAY_SPAN + 20655) * CODE_SPAN + hospital,
+    ]
+    read = pl.DataFrame({"package_id": [1, 1], "packed": packed})
 
     visits = decode_visits(read)
 
     assert visits["status"].to_list() == ["completed", "hospital"]
     assert visits["community"].to_list() == [True, False]
     assert visits["day"].to_list() == [date(2026, 7, 20), date(2026, 7, 21)]
+    assert visits["minutes"].to_list() == [90, 600]
 
 
 def test_london_days_follow_the_clock_changes() -> None:

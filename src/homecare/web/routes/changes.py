@@ -1,10 +1,253 @@
 """The social worker's queue of provider-led changes due for approval, with their net impact;
-approve, amend or reverse."""
+approve, amend or reverse.
+
+The pages read through `flex.queue` and `readable_by_package`, and decide through
+`decide_change`, exactly as the API does: a change of another council is "Page not found"
+(404), and a role without DECIDE_CHANGES, such as a provider manager, gets "You cannot use
+this page" (403), as the API answers a provider's decision with 403.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from homecare.web.render import WebRoute
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from homecare.access import Actor, Permission, readable_by_package, require
+from homecare.calendar import local_date
+from homecare.errors import Conflict, InvalidInput
+from homecare.flex import changes, queue
+from homecare.flex.schemas import ImpactFigures
+from homecare.flex.tables import ProviderChange
+from homecare.market.tables import Organisation
+from homecare.packages.tables import Package
+from homecare.web import forms
+from homecare.web.context import WebContext, form_data, web_context
+from homecare.web.format import format_hours, format_waiting, sentence
+from homecare.web.render import WebRoute, redirect, render
+from homecare.web.routes.referrals import person_names
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+DECIDED_SHOWN = 50
+IMPACT_DAYS = 28
+NOTE_LIMIT = 1000
+DONE = {
+    "approved": "approved. It stays on the package",
+    "amended": "amended. The package has the hours you set",
+    "reversed": "reversed. The package is back to its care before the change",
+}
+DECISIONS = (
+    ("approve", "Approve the change", "Keep the hours the provider proposed"),
+    ("amend", "Amend the change", "Set different weekly hours from the care before the change"),
+    ("reverse", "Reverse the change", "Put the care back as it was before the change"),
+)
+NOTE_NEEDED = {"amend": "amending", "reverse": "reversing"}
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change as the queue and the change's page show it."""
+
+    change: ProviderChange
+    person: str
+    provider: str
+    percent: str
+    trial_ends: date | None
+    waited: str
+    impact: ImpactFigures
+
+
+def percent_change(from_minutes: int, to_minutes: int) -> str:
+    """'+14.3%', '-7.1%', '+20%': the size of the change against the contract's limits."""
+    value = (Decimal(to_minutes - from_minutes) * 100 / Decimal(from_minutes)).quantize(
+        Decimal("0.1")
+    )
+    text = f"{value:+f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def _rows(
+    session: Session, actor: Actor, found: list[ProviderChange], now: datetime
+) -> list[ChangeRow]:
+    names = person_names(session, actor, {_package(session, c).person_id for c in found})
+    rows = []
+    for change in found:
+        package = _package(session, change)
+        provider = session.get(Organisation, change.provider_id)
+        assert provider is not None
+        rows.append(
+            ChangeRow(
+                change=change,
+                person=names.get(package.person_id, f"Package {package.id}"),
+                provider=provider.name,
+                percent=percent_change(change.from_weekly_minutes, change.to_weekly_minutes),
+                trial_ends=change.submit_from - timedelta(days=1) if change.submit_from else None,
+                waited=format_waiting(now - queue.waiting_since(change)),
+                impact=changes.impact_figures(
+                    changes.impact_for(change, package), change.hourly_rate_pence
+                ),
+            )
+        )
+    return rows
+
+
+def _package(session: Session, change: ProviderChange) -> Package:
+    package = session.get(Package, change.package_id)
+    assert package is not None
+    return package
+
+
+def weekly_hours(minutes: int) -> str:
+    """'7 hours (420 minutes)': the form asks for minutes, as `decide_change` takes them."""
+    return f"{format_hours(Decimal(minutes) / 60)} ({minutes} minutes)"
+
+
+def _banner(session: Session, actor: Actor, done: str | None, change_id: int | None) -> str:
+    """After a decision: whose change it was and what now happens to their care; only
+    when the change really has that status, so an edited address cannot claim otherwise."""
+    if done not in DONE or change_id is None:
+        return ""
+    found = session.scalars(
+        readable_by_package(actor, ProviderChange).where(ProviderChange.id == change_id)
+    ).first()
+    if found is None or found.status != done:
+        return ""
+    person_id = _package(session, found).person_id
+    name = person_names(session, actor, {person_id}).get(person_id)
+    whose = f"The change to {name}’s care" if name else "The change"
+    return f"{whose} is {DONE[done]}."
+
+
+@router.get("/app/changes")
+def changes_queue(
+    request: Request,
+    show: str | None = None,
+    done: str | None = None,
+    change: int | None = None,
+    ctx: WebContext = Depends(web_context),
+) -> Response:
+    with ctx.transaction() as (session, me):
+        decided = show == "decided"
+        waiting = queue.awaiting_decision(session, actor=me.actor)
+        shown = (
+            queue.recently_decided(session, actor=me.actor, limit=DECIDED_SHOWN)
+            if decided
+            else waiting
+        )
+        today = local_date(ctx.now())
+        first = today - timedelta(days=IMPACT_DAYS - 1)
+        return render(
+            request,
+            "changes/queue.html",
+            title="Decided changes" if decided else "Changes to approve",
+            decided=decided,
+            waiting_count=len(waiting),
+            rows=_rows(session, me.actor, shown, ctx.now()),
+            report=changes.change_impact(session, actor=me.actor, start=first, end=today),
+            done=_banner(session, me.actor, done, change),
+        )
+
+
+def _change_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    ctx: WebContext,
+    change_id: int,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    require(actor, Permission.DECIDE_CHANGES)
+    change = changes.get_change(session, actor=actor, change_id=change_id)
+    row = _rows(session, actor, [change], ctx.now())[0]
+    package = _package(session, change)
+    amend_hint = (
+        f"Before the change the package had {weekly_hours(change.from_weekly_minutes)} a week; "
+        f"the provider proposed {weekly_hours(change.to_weekly_minutes)}"
+    )
+    return render(
+        request,
+        "changes/show.html",
+        title=f"Change to {row.person}’s care",
+        row=row,
+        change=change,
+        pattern=queue.pattern_rows(change, package),
+        package_minutes=package.weekly_minutes,
+        decidable=change.status in changes.DECIDABLE_STATUSES,
+        decisions=DECISIONS,
+        amend_hint=amend_hint,
+        values=values or {},
+        errors=errors,
+    )
+
+
+@router.get("/app/changes/{change_id}")
+def change_page(
+    request: Request, change_id: int, ctx: WebContext = Depends(web_context)
+) -> Response:
+    with ctx.transaction() as (session, me):
+        return _change_page(request, session, me.actor, ctx, change_id)
+
+
+def _read_decision(form: FormData, errors: dict[str, str]) -> tuple[str, int | None, str]:
+    """The decision, the amended weekly minutes and the note, with an error for each fault."""
+    decision = forms.text(form, "decision")
+    note = forms.text(form, "note")
+    minutes: int | None = None
+    if decision not in {value for value, _, _ in DECISIONS}:
+        errors["decision"] = "Select whether to approve, amend or reverse the change"
+    if decision == "amend":
+        raw = forms.text(form, "weekly-minutes")
+        if not raw:
+            errors["weekly-minutes"] = "Enter the weekly carer minutes for the amended change"
+        elif not raw.isdigit():
+            errors["weekly-minutes"] = "Weekly carer minutes must be a whole number, like 450"
+        else:
+            minutes = int(raw)
+    if decision in NOTE_NEEDED and not note:
+        errors["note"] = f"Enter why you are {NOTE_NEEDED[decision]} the change"
+    elif len(note) > NOTE_LIMIT:
+        errors["note"] = f"The note must be {NOTE_LIMIT} characters or fewer"
+    return decision, minutes, note
+
+
+@router.post("/app/changes/{change_id}/decision")
+def decide(
+    request: Request,
+    change_id: int,
+    form: FormData = Depends(form_data),
+    ctx: WebContext = Depends(web_context),
+) -> Response:
+    errors: dict[str, str] = {}
+    try:
+        with ctx.transaction(form) as (session, me):
+            require(me.actor, Permission.DECIDE_CHANGES)
+            changes.get_change(session, actor=me.actor, change_id=change_id)
+            decision, minutes, note = _read_decision(form, errors)
+            if not errors:
+                decided = changes.decide_change(
+                    session,
+                    actor=me.actor,
+                    at=ctx.now(),
+                    change_id=change_id,
+                    decision=decision,
+                    weekly_minutes=minutes,
+                    note=note or None,
+                )
+                return redirect(f"/app/changes?done={decided.status}&change={decided.id}")
+    except InvalidInput as exc:
+        forms.domain_error(
+            exc, {"weekly_minutes": "weekly-minutes", "note": "note"}, errors, default="decision"
+        )
+    except Conflict as exc:
+        errors["change"] = sentence(exc.message)
+    with ctx.transaction() as (session, me):
+        return _change_page(
+            request, session, me.actor, ctx, change_id, values=forms.values(form), errors=errors
+        )
