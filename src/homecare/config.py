@@ -42,6 +42,16 @@ class Settings(BaseSettings):
             "unset uses great-circle estimates."
         ),
     )
+    map_tiles_url: str | None = Field(
+        default=None,
+        description=(
+            "Tile URL template for the zones map, e.g. https://tile.example.org/{z}/{x}/{y}.png; "
+            "unset draws the zones on a plain background with no tile server."
+        ),
+    )
+    map_tiles_attribution: str = Field(
+        default="", description="The credit the tile server asks to be shown on the map."
+    )
     late_after_minutes: int = Field(
         default=15,
         ge=0,
