@@ -27,6 +27,7 @@ from homecare.db import engine_for, unit_of_work
 from homecare.delivery.routes import router as delivery_router
 from homecare.errors import DomainError
 from homecare.flex.community_routes import router as community_router
+from homecare.flex.consent_routes import router as consent_router
 from homecare.flex.routes import router as flex_router
 from homecare.market.routes import router as market_router
 from homecare.monitoring.routes import router as monitoring_router
@@ -137,6 +138,7 @@ def create_app(
         timebank_router,
         community_router,
         flex_router,
+        consent_router,
         reviews_router,
         quality_router,
         cld_router,

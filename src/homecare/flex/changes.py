@@ -94,6 +94,8 @@ class ConsentMethod(StrEnum):
     IN_PERSON = "in_person"
     PHONE = "phone"
     WRITTEN = "written"
+    ONLINE = "online"
+    """Given on the person's own page, answering the provider's consent request."""
 
 
 # --- pure rules --------------------------------------------------------------------------

@@ -100,3 +100,29 @@ class Notification(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsentRequest(Base):
+    """A provider asking the person, or whoever consents for them, to agree a change online.
+
+    Answered yes, it becomes a provider change with consent given online; answered no, it
+    stays declined for the provider to see.
+    """
+
+    __tablename__ = "consent_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("package.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    from_weekly_minutes: Mapped[int] = mapped_column(Integer)
+    to_weekly_minutes: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(1000))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(3))
+    """yes or no; empty while the request is open."""
+    answered_by_name: Mapped[str | None] = mapped_column(String(200))
+    answered_by_relationship: Mapped[str | None] = mapped_column(String(200))
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("provider_change.id"))

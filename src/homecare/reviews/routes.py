@@ -46,6 +46,8 @@ def review_read(review: Review, today: date, progress: Progress | None = None) -
         recorded_at=review.recorded_at,
         progress=None if progress is None else DomainProgress.model_validate(progress),
         made_progress=None if progress is None else made_progress(progress),
+        rated_by=review.rated_by,
+        rated_at=review.rated_at,
     )
 
 

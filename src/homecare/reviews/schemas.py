@@ -75,6 +75,10 @@ class ReviewRead(BaseModel):
     recorded_at: datetime | None
     progress: DomainProgress | None = None
     made_progress: bool | None = None
+    rated_by: str | None = Field(
+        default=None, description="Who gave the ratings on the person's own page, if they did"
+    )
+    rated_at: datetime | None = None
 
 
 class RecordedReview(ReviewRead):

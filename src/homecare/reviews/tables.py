@@ -35,6 +35,9 @@ class Review(Base):
     """The reviewer's judgement of the plan's outcomes: fully, partially or not met."""
     notes: Mapped[str | None] = mapped_column(String(2000))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rated_by: Mapped[str | None] = mapped_column(String(200))
+    """Who gave the ratings on the person's own page before the review, when they did."""
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SocialConnection(Base):
