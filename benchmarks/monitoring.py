@@ -49,6 +49,7 @@ from homecare.migrate import upgrade
 from homecare.monitoring import baseline
 from homecare.monitoring.data import EVERYTHING
 from homecare.monitoring.kpis import ReviewTimings
+from homecare.monitoring.measures.travel import worked_days_frame
 from homecare.monitoring.periods import PeriodKind, periods_of_year
 from homecare.monitoring.service import compute_frames
 
@@ -1102,6 +1103,20 @@ def generate(engine: Engine, people: int, seed: int = 2023) -> dict[str, int]:
             check_in_latitude=pl.lit(52.62),
             check_in_longitude=pl.lit(-1.14),
             check_in_metres_from_place=pl.lit(12.0),
+        ),
+    )
+    # Each worker's day as the call monitoring service keeps it (delivery.worked_days).
+    worked = worked_days_frame(
+        stints.select(
+            care_worker_id="carer",
+            checked_in_at=pl.col("check_in").dt.epoch("s"),
+            checked_out_at=pl.col("check_out").dt.epoch("s"),
+        )
+    )
+    counts["worked_days"] = write.insert(
+        "worked_day",
+        worked.with_row_index("id", 1).select(
+            "id", "care_worker_id", "day", "stints", "care_minutes", "travel_minutes"
         ),
     )
     not_home = v.filter(pl.col("status") == "not_at_home").select(

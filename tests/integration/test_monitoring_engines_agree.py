@@ -26,6 +26,7 @@ from homecare.brokerage.tables import Referral
 from homecare.calendar import LONDON
 from homecare.db import unit_of_work
 from homecare.delivery.tables import Attendance, Visit
+from homecare.delivery.worked_days import rebuild_worked_days
 from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
 from homecare.market.tables import Contract, Lot, Zone
 from homecare.monitoring import baseline
@@ -350,6 +351,9 @@ def populate(engine: Engine, world: World) -> None:
         store.unplaced_referral("withdrawn", datetime(2026, 7, 15, 9, tzinfo=UTC))
         store.unplaced_referral("offered", datetime(2026, 8, 19, 9, tzinfo=UTC))
         _records(store, world, packages, workers)
+        # The stints went in as rows, not through call monitoring: keep their worked days.
+        s.flush()
+        rebuild_worked_days(s)
 
 
 def _records(

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from homecare.access import SYSTEM_ACTOR
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
-from homecare.delivery.tables import CallEvent
+from homecare.delivery.tables import CallEvent, WorkedDay
 from homecare.flex.tables import CommunityHours
 from homecare.packages.tables import Package
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
@@ -917,3 +917,73 @@ def test_a_cancelled_visit_on_an_envelope_of_time_banks_its_minutes(
 
     assert response.status_code == 200, response.text
     assert response.json()["banked"] is True
+
+
+# --- worked days (measure 14) ---------------------------------------------------------------
+
+
+def _worked_days(engine: Engine) -> list[tuple[int, str, int, float, float]]:
+    with unit_of_work(engine) as s:
+        return [
+            (w.care_worker_id, w.day.isoformat(), w.stints, w.care_minutes, w.travel_minutes)
+            for w in s.scalars(select(WorkedDay).order_by(WorkedDay.care_worker_id, WorkedDay.day))
+        ]
+
+
+def test_a_carers_day_counts_time_with_people_and_the_capped_travel_between_visits(
+    client: TestClient, engine: Engine, world: World, clock: FixedClock, caseload: Caseload
+) -> None:
+    _generate(client, world)
+    morning = _assign(
+        client, world, _visit(client, world, TUESDAY, "morning")["id"], caseload.aisha
+    )
+    bed_id = _visit(client, world, TUESDAY, "bed")["id"]
+    bed = _assign(client, world, bed_id, caseload.aisha, caseload.ben)  # two-handed
+    first = _window_start(morning) + timedelta(minutes=5)
+    second = _window_start(bed)
+    clock.set(second + timedelta(hours=2))
+    aisha = caseload.aisha.token
+
+    # The bed call's events arrive first, in a later batch order; then the morning's.
+    _send(
+        client,
+        aisha,
+        _event("bed-out", bed, "check_out", second + timedelta(minutes=30)),
+        _event("bed-in", bed, "check_in", second),
+    )
+    after_one = _worked_days(engine)
+    batch = (
+        _event("am-in", morning, "check_in", first),
+        _event("am-out", morning, "check_out", first + timedelta(minutes=45)),
+    )
+    _send(client, aisha, *batch)
+    _send(client, aisha, *batch)  # the phone sends it again: nothing changes
+
+    aisha_id = caseload.aisha.care_worker_id
+    assert after_one == [(aisha_id, TUESDAY.isoformat(), 1, 30.0, 0.0)]
+    # 45 + 30 minutes with people; the hours between the morning and the bed call are a
+    # break, which counts as the hour of travel the rule allows.
+    assert _worked_days(engine) == [(aisha_id, TUESDAY.isoformat(), 2, 75.0, 60.0)]
+
+
+def test_a_stint_still_open_is_not_part_of_the_day_until_its_check_out_arrives(
+    client: TestClient, engine: Engine, world: World, clock: FixedClock, caseload: Caseload
+) -> None:
+    _generate(client, world)
+    morning_id = _visit(client, world, TUESDAY, "morning")["id"]
+    morning = _assign(client, world, morning_id, caseload.ben)
+    arrive = _window_start(morning)
+    clock.set(arrive + timedelta(hours=1))
+
+    _send(client, caseload.ben.token, _event("in", morning, "check_in", arrive))
+    open_stint = _worked_days(engine)
+    _send(
+        client,
+        caseload.ben.token,
+        _event("out", morning, "check_out", arrive + timedelta(minutes=20)),
+    )
+
+    assert open_stint == []
+    assert _worked_days(engine) == [
+        (caseload.ben.care_worker_id, TUESDAY.isoformat(), 1, 20.0, 0.0)
+    ]

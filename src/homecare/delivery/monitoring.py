@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from homecare.access import (
     readable_visits,
     require,
 )
+from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
 from homecare.delivery.outcomes import (
     DELIVERED,
@@ -46,6 +47,7 @@ from homecare.delivery.outcomes import (
 )
 from homecare.delivery.schemas import CallEventIn, EventKind
 from homecare.delivery.tables import Alert, Attendance, CallEvent, Visit, VisitCarer
+from homecare.delivery.worked_days import refresh_worked_days
 from homecare.errors import Conflict, Forbidden, InvalidInput
 from homecare.rounds.travel import great_circle_km
 from homecare.timebank import service as timebank
@@ -315,6 +317,8 @@ class _Batch:
     visits: dict[int, Visit]
     known: _Known
     stored: dict[tuple[int, str], CallEvent]
+    completed_days: set[tuple[int, date]] = field(default_factory=set)
+    """(care worker, London day) of the stints this batch completed: their worked days."""
 
     @classmethod
     def load(
@@ -432,6 +436,10 @@ class _Batch:
                 )
         elif event.kind is EventKind.CHECK_OUT:
             self._attendance(visit, carer).checked_out_at = moment
+        if event.kind in (EventKind.CHECK_IN, EventKind.CHECK_OUT):
+            stint = self._attendance(visit, carer)
+            if stint.checked_in_at is not None and stint.checked_out_at is not None:
+                self.completed_days.add((carer, local_date(stint.checked_in_at)))
         elif event.kind is EventKind.NOT_AT_HOME:
             self.known.not_at_home.add(visit.id)
         audit.record(
@@ -512,6 +520,7 @@ def apply_events(
     for index in order:
         results[index] = batch.apply(events[index])
     _draw_deliveries(session, actor=actor, at=at, known=batch.known)
+    refresh_worked_days(session, batch.completed_days)
     session.flush()
     return [results[i] for i in range(len(events))]
 

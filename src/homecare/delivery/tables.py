@@ -102,16 +102,7 @@ class Attendance(Base):
     """One carer's time at one visit, from their check-in and check-out."""
 
     __tablename__ = "attendance"
-    __table_args__ = (
-        UniqueConstraint("visit_id", "care_worker_id"),
-        Index(
-            "ix_attendance_checked_in_monitoring",
-            "checked_in_at",
-            "checked_out_at",
-            "care_worker_id",
-        ),
-    )
-    """Monitoring reads the stints of a window (measure 14) from this index alone."""
+    __table_args__ = (UniqueConstraint("visit_id", "care_worker_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
@@ -137,3 +128,24 @@ class Alert(Base):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class WorkedDay(Base):
+    """A care worker's London day as call monitoring saw it: time with people, and the
+    travel between them (measure 14). Kept up to date as check-ins and check-outs arrive
+    (`delivery.worked_days`), so monitoring reads a row per worker and day, not every stint.
+    """
+
+    __tablename__ = "worked_day"
+    __table_args__ = (
+        UniqueConstraint("care_worker_id", "day"),
+        Index("ix_worked_day_day", "day", "care_worker_id", "travel_minutes", "care_minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    care_worker_id: Mapped[int] = mapped_column(ForeignKey("care_worker.id"))
+    day: Mapped[date] = mapped_column(Date)
+    stints: Mapped[int] = mapped_column(Integer)
+    """Check-ins with their check-outs that day."""
+    care_minutes: Mapped[float] = mapped_column(Float)
+    travel_minutes: Mapped[float] = mapped_column(Float)

@@ -27,12 +27,12 @@ from homecare.brokerage.kpis import compute_kpis as brokerage_kpis
 from homecare.brokerage.repository import referral_facts
 from homecare.calendar import local_date
 from homecare.delivery.tables import Attendance, Visit
+from homecare.delivery.worked_days import LONGEST_STINT_SECONDS, TRAVEL_CAP_MINUTES
 from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
 from homecare.market.tables import Contract, Lot, Organisation
 from homecare.monitoring.data import Scope
 from homecare.monitoring.definitions import KPIS, MEASURES, Split, rag, unit_of
 from homecare.monitoring.kpis import ReviewTimings
-from homecare.monitoring.measures import LONGEST_STINT_SECONDS
 from homecare.monitoring.periods import Period, weekdays_in
 from homecare.packages.tables import Package
 from homecare.quality.tables import (
@@ -355,7 +355,7 @@ def m14(q: Query) -> list[Value]:
         for (start, length), following in zip(ordered, [*ordered[1:], None], strict=True):
             care += length / 60
             if following is not None:
-                travel += min(max((following[0] - start - length) / 60, 0.0), 60.0)
+                travel += min(max((following[0] - start - length) / 60, 0.0), TRAVEL_CAP_MINUTES)
     rounds = q.session.scalars(
         select(Round).where(Round.day >= q.period.start, Round.day <= q.period.end)
     )

@@ -7,9 +7,10 @@ from typing import Any
 
 import polars as pl
 
-from homecare.monitoring.data import Snapshot, snapshot_of
+from homecare.monitoring.data import Snapshot, conform, snapshot_of
 from homecare.monitoring.kpis import ReviewTimings, compute_kpis
 from homecare.monitoring.measures import compute_measures
+from homecare.monitoring.measures.travel import STINTS, worked_days_frame
 from homecare.monitoring.periods import Period, parse_period
 
 P08 = parse_period("2026-P08")
@@ -49,8 +50,14 @@ def package(
 
 
 def snapshot(**frames: Any) -> Snapshot:
-    """Two providers (Aire 10, Bramley 11) and two lots unless the test says otherwise."""
+    """Two providers (Aire 10, Bramley 11) and two lots unless the test says otherwise.
+
+    `attendance` (stints with their check-in and check-out) may stand for `worked_days`.
+    """
     given = {k: rows(*v) if isinstance(v, list) else v for k, v in frames.items()}
+    if "attendance" in given:
+        # Stints become worked days by the rule the call monitoring service keeps them.
+        given["worked_days"] = worked_days_frame(conform(given.pop("attendance"), STINTS))
     given.setdefault(
         "providers",
         pl.DataFrame({"provider_id": [AIRE, BRAMLEY], "provider_name": ["Aire", "Bramley"]}),

@@ -17,6 +17,7 @@ from homecare.monitoring.data import (
     decode_visits,
 )
 from homecare.monitoring.measures import london_day
+from homecare.monitoring.measures.travel import STINTS
 
 
 def test_text_dates_moments_and_booleans_from_sqlite_come_out_typed() -> None:
@@ -53,7 +54,7 @@ def test_moments_become_whole_epoch_seconds_for_call_monitoring() -> None:
         }
     )
 
-    row = conform(raw, SCHEMAS["attendance"]).row(0, named=True)
+    row = conform(raw, STINTS).row(0, named=True)
 
     assert row["checked_out_at"] - row["checked_in_at"] == 29 * 60 + 30
     assert row["checked_in_at"] == int(datetime(2026, 7, 14, 7, 0, 30, tzinfo=UTC).timestamp())

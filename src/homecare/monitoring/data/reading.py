@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Select
 from sqlalchemy.orm import Session
 
-from homecare.delivery.tables import Attendance, Visit
+from homecare.delivery.tables import Visit
 from homecare.monitoring.data.snapshot import (
     PACKAGE_LINKED,
     SCHEMAS,
@@ -23,7 +24,7 @@ from homecare.monitoring.data.snapshot import (
     Window,
     conform,
 )
-from homecare.monitoring.data.sql import decode_visits, statements_for, utc_midnight
+from homecare.monitoring.data.sql import decode_visits, statements_for
 
 
 def _connectorx_url(engine: Engine) -> str | None:
@@ -85,32 +86,25 @@ READERS = 4
 """Concurrent connectorx reads: more than the cores, as each read waits on its store."""
 
 
-def _slices(name: str, stmt: Select[Any], window: Window) -> list[Select[Any]]:
-    """The big tables' statements cut into date ranges of their covering index, so that
-    both cores stay busy and each range is one seek (no entry is read twice)."""
+def _slices(stmt: Select[Any], window: Window) -> list[Select[Any]]:
+    """The visits' statement cut into date ranges of their covering index, so that both
+    cores stay busy and each range is one seek (no entry is read twice)."""
     days = (window.end - window.start).days + 1
     if days < SLICES * 7:
         return [stmt]
     cuts = [window.start + timedelta(days=days * i // SLICES) for i in range(1, SLICES)]
-    if name == "visits":
-        bounds = [Visit.day < cut for cut in cuts]
-        return [
-            stmt.where(*([] if i == 0 else [Visit.day >= cuts[i - 1]]), *bounds[i : i + 1])
-            for i in range(SLICES)
-        ]
-    moments = [utc_midnight(cut) for cut in cuts]
-    column = Attendance.checked_in_at
+    bounds: list[date | None] = [None, *cuts, None]
     return [
         stmt.where(
-            *([] if i == 0 else [column >= moments[i - 1]]),
-            *([column < moments[i]] if i < len(moments) else []),
+            *([] if low is None else [Visit.day >= low]),
+            *([] if high is None else [Visit.day < high]),
         )
-        for i in range(SLICES)
+        for low, high in pairwise(bounds)
     ]
 
 
-SPLIT = ("visits", "attendance")
-"""The big tables, read in slices."""
+SPLIT = "visits"
+"""The one big table, read in slices."""
 
 
 def _read_fast(
@@ -118,8 +112,8 @@ def _read_fast(
 ) -> Snapshot:
     reader = _connectorx_reader(url)
     jobs: list[tuple[str, str]] = []
-    for name in sorted(statements, key=lambda n: n not in SPLIT):
-        pieces = _slices(name, statements[name], window) if name in SPLIT else [statements[name]]
+    for name in sorted(statements, key=lambda n: n != SPLIT):
+        pieces = _slices(statements[name], window) if name == SPLIT else [statements[name]]
         jobs.extend((name, _compiled(piece, engine)) for piece in pieces)
     with ThreadPoolExecutor(max_workers=READERS) as pool:
         futures = [(name, pool.submit(reader, name, sql)) for name, sql in jobs]

@@ -66,7 +66,7 @@ class Snapshot:
     referrals: pl.DataFrame
     visits: pl.DataFrame
     missed_visits: pl.DataFrame
-    attendance: pl.DataFrame
+    worked_days: pl.DataFrame
     rounds: pl.DataFrame
     care_workers: pl.DataFrame
     staff_movements: pl.DataFrame
@@ -116,10 +116,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "minutes": I64,
     },
     "missed_visits": {"visit_id": I64, "package_id": I64, "day": DATE},
-    "attendance": {
+    "worked_days": {
         "care_worker_id": I64,
-        "checked_in_at": I64,
-        "checked_out_at": I64,
+        "day": DATE,
+        "travel_minutes": F64,
+        "care_minutes": F64,
     },
     "rounds": {
         "care_worker_id": I64,

@@ -12,7 +12,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from homecare.brokerage.tables import Referral
-from homecare.delivery.tables import Attendance, Visit
+from homecare.delivery.tables import Visit, WorkedDay
 from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
 from homecare.market.tables import Contract, Lot, Organisation
 from homecare.monitoring.data.snapshot import (
@@ -184,16 +184,15 @@ def statements_for(scope: Scope, window: Window) -> dict[str, Select[Any]]:
         "referrals": referrals,
         "visits": _visits(scope, window),
         "missed_visits": _missed_visits(scope, window),
-        "attendance": select(
-            Attendance.care_worker_id,
-            epoch_seconds(Attendance.checked_in_at).label("checked_in_at"),
-            epoch_seconds(Attendance.checked_out_at).label("checked_out_at"),
+        "worked_days": select(
+            WorkedDay.care_worker_id,
+            WorkedDay.day,
+            WorkedDay.travel_minutes,
+            WorkedDay.care_minutes,
         ).where(
-            Attendance.checked_in_at.is_not(None),
-            Attendance.checked_out_at.is_not(None),
-            Attendance.checked_in_at >= first,
-            Attendance.checked_in_at < after,
-            true() if scope.provider_ids is None else Attendance.care_worker_id.in_(workers),
+            WorkedDay.day >= s,
+            WorkedDay.day <= e,
+            true() if scope.provider_ids is None else WorkedDay.care_worker_id.in_(workers),
         ),
         "rounds": select(
             Round.care_worker_id, Round.day, Round.travel_minutes, Round.contact_minutes

@@ -34,7 +34,7 @@ from homecare.monitoring.measures.lagging import (
     m24,
 )
 from homecare.monitoring.measures.leading import _examples, m12
-from homecare.monitoring.measures.travel import LONGEST_STINT_SECONDS, london_day, m14
+from homecare.monitoring.measures.travel import london_day, m14
 from homecare.monitoring.measures.wider import m26
 from homecare.monitoring.periods import Period
 
@@ -133,7 +133,6 @@ def defined_parts() -> list[tuple[int, str]]:
 __all__ = [
     "CALCULATIONS",
     "KEYS",
-    "LONGEST_STINT_SECONDS",
     "ROW_SCHEMA",
     "Facts",
     "compute_measures",

@@ -17,8 +17,6 @@ TZ = "Europe/London"
 DELIVERED = ("completed", "late", "short")
 SCHEDULED_COUNTED = (*DELIVERED, "missed")
 """Visits KPI 7 counts: closed as delivered or missed (not person-led, not suspended)."""
-TRAVEL_CAP_MINUTES = 60.0
-"""A gap longer than this between two visits is a break, and counts as this much travel."""
 KEYS = ("period", "provider_id", "lot")
 ROW_SCHEMA: dict[str, Any] = {
     "measure": pl.Int64,

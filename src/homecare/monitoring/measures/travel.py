@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import polars as pl
 
 from homecare.calendar import LONDON
+from homecare.delivery.worked_days import LONGEST_STINT_SECONDS, TRAVEL_CAP_MINUTES
 from homecare.monitoring.data import Snapshot
 from homecare.monitoring.measures.facts import Facts
-from homecare.monitoring.measures.figures import TRAVEL_CAP_MINUTES, Figure, figure, ratio, rollup
+from homecare.monitoring.measures.figures import Figure, figure, ratio, rollup
 
 
 def utc_offsets(first: float, last: float) -> list[tuple[float, float, int]]:
@@ -46,8 +47,6 @@ def london_day(seconds: str, frame: pl.DataFrame) -> pl.Expr:
     return ((column + offset) // 86400).cast(pl.Int32).cast(pl.Date)
 
 
-LONGEST_STINT_SECONDS = 24 * 3600
-"""A stint counts at most a day: a forgotten check-out is not days of care."""
 LENGTH_BITS, START_BITS, WORKER_BITS = 17, 26, 20
 """The packed sort key: stint length in seconds (to 36 h), check-in in seconds after the
 snapshot's first (about two years) and the care worker's id (about a million)."""
@@ -88,27 +87,50 @@ def ordered_stints(attendance: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def travel_days(snapshot: Snapshot) -> pl.DataFrame:
-    """Per care worker and London day: travel and direct-care minutes.
+STINTS = {"care_worker_id": pl.Int64, "checked_in_at": pl.Int64, "checked_out_at": pl.Int64}
+"""Stints as `worked_days_frame` takes them: moments in whole epoch seconds."""
 
-    From call monitoring where the day has check-ins and check-outs: a worker's stints
-    in check-in order (then length order), each gap from a check-out to the next
-    check-in capped at an hour (overlaps count nothing). Otherwise from the saved round
-    for that worker and day. Moments are whole seconds.
+
+def worked_days_frame(attendance: pl.DataFrame) -> pl.DataFrame:
+    """Worked days from a frame of completed stints at once: worker, day, stints, care
+    and travel minutes (the `worked_day` table's columns).
+
+    The rule of `delivery.worked_days`, vectorised for building a store's days in bulk:
+    a worker's stints in check-in order (then length order), each gap from a check-out
+    to the next check-in that London day capped at an hour (overlaps count nothing).
     """
-    stints = ordered_stints(snapshot.attendance)
+    stints = ordered_stints(attendance)
     worker, day, checked_in = pl.col("care_worker_id"), pl.col("day"), pl.col("checked_in_at")
     same_day = (worker.shift(-1) == worker) & (day.shift(-1) == day)
     gap = ((checked_in.shift(-1) - checked_in - pl.col("length")) / 60).clip(
         0.0, TRAVEL_CAP_MINUTES
     )
-    monitored = (
+    return (
         stints.lazy()
         .with_columns(day=london_day("checked_in_at", stints))
-        .with_columns(travel=pl.when(same_day).then(gap).otherwise(0.0), care=pl.col("length") / 60)
+        .with_columns(
+            travel_minutes=pl.when(same_day).then(gap).otherwise(0.0),
+            care_minutes=pl.col("length") / 60,
+        )
         .group_by("care_worker_id", "day")
-        .agg(pl.col("travel").sum(), pl.col("care").sum())
+        .agg(
+            pl.len().cast(pl.Int64).alias("stints"),
+            pl.col("care_minutes").sum(),
+            pl.col("travel_minutes").sum(),
+        )
+        .sort("care_worker_id", "day")
         .collect()
+    )
+
+
+def travel_days(snapshot: Snapshot) -> pl.DataFrame:
+    """Per care worker and London day: travel and direct-care minutes.
+
+    From the worked days call monitoring kept (`delivery.worked_days`) where the day has
+    any; otherwise from the saved round for that worker and day.
+    """
+    monitored = snapshot.worked_days.select(
+        "care_worker_id", "day", travel="travel_minutes", care="care_minutes"
     )
     rounds = (
         snapshot.rounds.join(monitored, on=["care_worker_id", "day"], how="anti")
