@@ -24,6 +24,7 @@ from homecare.db import make_engine, unit_of_work
 from homecare.errors import DomainError
 from homecare.migrate import downgrade, upgrade
 from homecare.returns.cli import returns as returns_command
+from homecare.terminal import console, refused
 
 app = typer.Typer(
     help="Neighbourhood home care: zones, brokerage, packages, providers.", no_args_is_help=True
@@ -38,7 +39,6 @@ bench_app = typer.Typer(help="Benchmarks (not tests): figures printed for people
 app.add_typer(bench_app, name="bench")
 app.add_typer(export_app, name="export")
 app.command("returns")(returns_command)
-console = Console()
 
 DELIVERY_KEYS = ("visits", "time_bank", "changes", "reviews", "outcomes")
 """The delivery figures the summary carries at its top level."""
@@ -51,12 +51,6 @@ DatabaseUrl = Annotated[
 def _settings(database_url: str | None) -> Settings:
     settings = get_settings()
     return settings.model_copy(update={"database_url": database_url}) if database_url else settings
-
-
-def _fail(error: DomainError) -> typer.Exit:
-    where = f" ({error.field})" if error.field else ""
-    console.print(f"[red]Refused{where}:[/red] {error.message}")
-    return typer.Exit(code=2)
 
 
 @db_app.command("upgrade")
@@ -132,7 +126,7 @@ def users_create(
                     password=password,
                 )
     except DomainError as error:
-        raise _fail(error) from error
+        raise refused(error) from error
     console.print(f"User {user_id} ({role.value} at {org.name}) created.")
     console.print(f"Bearer token (shown once): [bold]{token}[/bold]")
 

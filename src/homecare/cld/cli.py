@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from homecare.config import get_settings
 from homecare.db import make_engine, unit_of_work
 from homecare.errors import DomainError, InvalidInput
 from homecare.market.tables import Organisation
+from homecare.terminal import console
 
 PROBLEMS_EXIT_CODE = 3
 REFUSED_EXIT_CODE = 2
@@ -33,7 +33,6 @@ SHOWN_PROBLEMS = 50
 """Beyond this the table is cut short; the API's /exports/cld/problems lists them all."""
 
 export_app = typer.Typer(help="Returns the council sends on, e.g. the national CLD return.")
-console = Console()
 
 
 @export_app.callback()

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,8 +19,8 @@ from homecare.market.tables import Organisation
 from homecare.monitoring.schemas import MonitoringReturn
 from homecare.monitoring.service import compute_return
 from homecare.returns.workbook import csv_text, return_filename, write_xlsx
+from homecare.terminal import console, refused
 
-console = Console()
 RAG_STYLE = {"green": "green", "amber": "yellow", "red": "red"}
 
 
@@ -56,9 +55,7 @@ def returns(
             lot=lot,
         )
     except DomainError as error:
-        where = f" ({error.field})" if error.field else ""
-        console.print(f"[red]Refused{where}:[/red] {error.message}")
-        raise typer.Exit(code=2) from error
+        raise refused(error) from error
     paths = write_return(report, out)
     print_kpis(report)
     for path in paths:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,10 +9,9 @@ from fastapi.responses import Response
 
 from homecare.api.context import RequestContext, authenticated
 from homecare.monitoring.service import compute_return
-from homecare.returns.workbook import csv_text, return_filename, write_xlsx
+from homecare.returns.download import XLSX, return_file
 
 router = APIRouter(tags=["monitoring"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
@@ -40,10 +37,4 @@ def download_return(
             now=ctx.now(),
             settings=ctx.settings,
         )
-    name = return_filename(report, format)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if format == "csv":
-        return Response(csv_text(report), media_type="text/csv", headers=headers)
-    with tempfile.TemporaryDirectory() as folder:
-        body = write_xlsx(report, Path(folder) / name).read_bytes()
-    return Response(body, media_type=XLSX, headers=headers)
+    return return_file(report, format)

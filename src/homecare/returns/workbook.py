@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from homecare.monitoring.schemas import KpiRow, MeasureRow, MonitoringReturn
+from homecare.text import slug
 
 GROUP_SHEETS = (
     ("demand", "Demand"),
@@ -125,7 +126,7 @@ def return_filename(report: MonitoringReturn, extension: str) -> str:
     who = "all-providers"
     if report.provider_id is not None:
         names = {p.id: p.name for p in report.providers}
-        who = _slug(names.get(report.provider_id, f"provider-{report.provider_id}"))
+        who = slug(names.get(report.provider_id, f"provider-{report.provider_id}"))
     return f"monitoring-return-{report.period.label}-{who}.{extension}"
 
 
@@ -246,7 +247,3 @@ def _definitions(sheet: Worksheet, report: MonitoringReturn) -> None:
             min_row=2, min_col=ord(column) - 64, max_col=ord(column) - 64
         ):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _slug(name: str) -> str:
-    return "".join(ch for ch in name.lower().replace(" ", "-") if ch.isalnum() or ch == "-")

@@ -34,6 +34,7 @@ from homecare.people.service import record_person
 from homecare.scenario import names
 from homecare.scenario.figures import CONTACT_SHARE_OF_SHIFT, AreaProfile
 from homecare.scenario.needs import Need, calibrate, draw_birth_date, draw_need, weighted
+from homecare.text import slug
 from homecare.workforce.domain import ContractType, TravelMode
 from homecare.workforce.schemas import CareWorkerCreate
 from homecare.workforce.service import add_care_worker
@@ -580,17 +581,13 @@ def _add_worker(
     )
 
 
-def _slug(name: str) -> str:
-    return "".join(ch for ch in name.lower().replace(" ", "-") if ch.isalnum() or ch == "-")
-
-
 DEMO_PASSWORD = "home-care-demo"
 """The demo accounts' password, printed by the demo: a generated area is not real data."""
 
 
 def _create_demo_users(session: Session, area: Area, at: datetime) -> None:
     """One user per council and NHS role, and a manager for every provider."""
-    council = _slug(area.profile.council_name)
+    council = slug(area.profile.council_name)
     accounts = [
         ("commissioner", area.council_id, Role.COMMISSIONER, f"commissioner@{council}"),
         ("broker", area.council_id, Role.BROKER, f"broker@{council}"),
@@ -599,17 +596,17 @@ def _create_demo_users(session: Session, area: Area, at: datetime) -> None:
             "nurse",
             area.trust_id,
             Role.NEIGHBOURHOOD_NURSE,
-            f"nurse@{_slug(area.profile.trust_name)}",
+            f"nurse@{slug(area.profile.trust_name)}",
         ),
     ] + [
-        (name, org_id, Role.PROVIDER_MANAGER, f"manager@{_slug(name)}")
+        (name, org_id, Role.PROVIDER_MANAGER, f"manager@{slug(name)}")
         for name, org_id in area.provider_ids.items()
     ]
     from homecare.accounts.passwords import set_password
     from homecare.accounts.service import actor_for_user
 
     first_provider = min(area.primary_ids)
-    provider_slug = _slug(next(n for n, i in area.provider_ids.items() if i == first_provider))
+    provider_slug = slug(next(n for n, i in area.provider_ids.items() if i == first_provider))
     worker = session.scalars(
         select(CareWorker).where(CareWorker.provider_id == first_provider).order_by(CareWorker.id)
     ).first()

@@ -8,8 +8,6 @@ another council's providers, zones or money never appear and are "Page not found
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +19,7 @@ from homecare.errors import NotFound
 from homecare.monitoring.periods import Period, parse_period
 from homecare.monitoring.schemas import KpiRow
 from homecare.monitoring.service import compute_return, kpis_report
-from homecare.returns.workbook import csv_text, return_filename, write_xlsx
+from homecare.returns.download import return_file
 from homecare.web import commissioner_data as data
 from homecare.web.commissioner_data import kpis as kpi_data
 from homecare.web.commissioner_data import money as money_data
@@ -32,7 +30,6 @@ from homecare.web.render import SECURITY_HEADERS, WebRoute, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_MISSES = 50
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """An image carries no script; Vega's SVG may style its own text."""
@@ -185,13 +182,7 @@ def _download(
             now=ctx.now(),
             settings=ctx.settings,
         )
-    name = return_filename(report, extension)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if extension == "csv":
-        return Response(csv_text(report), media_type="text/csv", headers=headers)
-    with tempfile.TemporaryDirectory() as folder:
-        body = write_xlsx(report, Path(folder) / name).read_bytes()
-    return Response(body, media_type=XLSX, headers=headers)
+    return return_file(report, extension)
 
 
 @router.get("/app/kpis/return.xlsx")

@@ -8,11 +8,9 @@ Every page reads through the same `readable_*` statements and services as the HT
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -37,10 +35,8 @@ from homecare.delivery.tables import Visit, VisitCarer
 from homecare.errors import Conflict, Forbidden, InvalidInput
 from homecare.market.tables import Contract, Organisation
 from homecare.monitoring.periods import PeriodKind, periods_of_year
-from homecare.monitoring.schemas import MonitoringReturn
 from homecare.monitoring.service import compute_return, require_monitoring
-from homecare.returns.routes import XLSX
-from homecare.returns.workbook import csv_text, return_filename, write_xlsx
+from homecare.returns.download import return_file
 from homecare.rounds.day import due_visits, on_shift
 from homecare.rounds.routes import round_read
 from homecare.rounds.schemas import RoundRead
@@ -606,14 +602,3 @@ def download_return(
             today = local_date(ctx.now())
             return _returns_page(request, session, me, today, kind, errors=errors, chosen=chosen)
     return return_file(report, file_type)
-
-
-def return_file(report: MonitoringReturn, file_type: str) -> Response:
-    """The download, named and built exactly as the API's `/monitoring/returns` does."""
-    name = return_filename(report, file_type)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if file_type == "csv":
-        return Response(csv_text(report), media_type="text/csv", headers=headers)
-    with tempfile.TemporaryDirectory() as folder:
-        body = write_xlsx(report, Path(folder) / name).read_bytes()
-    return Response(body, media_type=XLSX, headers=headers)
