@@ -82,28 +82,6 @@ def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> s
     return f"+{compiler.process(element.clauses, **kw)}"
 
 
-class epoch_seconds(FunctionElement[int]):
-    """A stored moment as whole seconds since the Unix epoch (fractions dropped).
-
-    Call monitoring is read to the second: plenty for minutes of travel, and half the
-    cost of carrying the microseconds out of SQLite.
-    """
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds)
-def _epoch_seconds(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_seconds_sqlite(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"unixepoch({compiler.process(element.clauses, **kw)})"
-
-
 def _in_providers(column: Any, scope: Scope) -> Any:
     return true() if scope.provider_ids is None else column.in_(scope.provider_ids)
 

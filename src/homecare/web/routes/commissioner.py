@@ -8,7 +8,7 @@ another council's providers, zones or money never appear and are "Page not found
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -164,13 +164,15 @@ def kpi_trend_chart(
     )
 
 
-def _download(
-    extension: str,
-    period: str | None,
-    provider_id: str | None,
-    lot: str | None,
-    ctx: WebContext,
+@router.get("/app/kpis/return.{file_type}")
+def download_return(
+    file_type: Literal["xlsx", "csv"],
+    period: str | None = None,
+    provider_id: str | None = None,
+    lot: str | None = None,
+    ctx: WebContext = Depends(web_context),
 ) -> Response:
+    """The monitoring return the API gives, as a workbook or CSV, for the web session."""
     with ctx.transaction() as (session, me):
         data.require_council(me.actor, Permission.VIEW_KPIS)
         report = compute_return(
@@ -182,28 +184,7 @@ def _download(
             now=ctx.now(),
             settings=ctx.settings,
         )
-    return return_file(report, extension)
-
-
-@router.get("/app/kpis/return.xlsx")
-def return_workbook(
-    period: str | None = None,
-    provider_id: str | None = None,
-    lot: str | None = None,
-    ctx: WebContext = Depends(web_context),
-) -> Response:
-    """The monitoring return the API gives, for the web session."""
-    return _download("xlsx", period, provider_id, lot, ctx)
-
-
-@router.get("/app/kpis/return.csv")
-def return_csv(
-    period: str | None = None,
-    provider_id: str | None = None,
-    lot: str | None = None,
-    ctx: WebContext = Depends(web_context),
-) -> Response:
-    return _download("csv", period, provider_id, lot, ctx)
+    return return_file(report, file_type)
 
 
 # --- spend ---------------------------------------------------------------------------------
