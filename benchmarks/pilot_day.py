@@ -20,7 +20,7 @@ from pathlib import Path
 
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.calendar import LONDON
-from homecare.cli import _roster_rows
+from homecare.cli.rounds import roster_rows
 from homecare.config import Settings
 from homecare.db import make_engine, unit_of_work
 from homecare.migrate import upgrade
@@ -58,7 +58,7 @@ def main() -> int:
         until = datetime.combine(end + timedelta(days=1), datetime.min.time(), LONDON)
         run_month(engine, area, seed=2024, settings=Settings(database_url=url), until=until)
         started = time.perf_counter()
-        rows = _roster_rows(engine, [args.day], None, args.seconds, seed=1)
+        rows = roster_rows(engine, [args.day], None, args.seconds, seed=1)
         elapsed = time.perf_counter() - started
     ours = {k: sum(r["ours"][k] for r in rows) for k in KEYS}
     greedy = {k: sum(r["greedy"][k] for r in rows) for k in KEYS}

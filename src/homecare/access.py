@@ -1,19 +1,21 @@
 """Who may do what, and the one choke point for which rows an actor may see.
 
 Roles are data: each has a description and the permissions it grants. Every query for
-records goes through a `readable_*` statement here, so a provider can never load another
-provider's rows, and a missing record and somebody else's record look the same (404).
+records goes through a `readable_*` statement in its area's `repository.py`, built on the one
+role ladder here (`scoped`), so a provider can never load another provider's rows, and a
+missing record and somebody else's record look the same (404). This module knows no area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, false
 
-from homecare.errors import Forbidden
+from homecare.errors import Forbidden, NotFound
 
 T = TypeVar("T")
 
@@ -169,186 +171,45 @@ def valid_role_for(role: Role, organisation_kind: str) -> bool:
 
 # --- the tenancy choke point -------------------------------------------------------------
 
+Clause = Callable[[int], ColumnElement[bool]]
+"""Given the actor's organisation, care worker or person id, the rows that actor may see."""
 
-def readable_people(actor: Actor) -> Select[Any]:
-    from homecare.brokerage.tables import Offer, Referral
-    from homecare.packages.tables import Package
-    from homecare.people.tables import Person
 
-    stmt = select(Person)
+def scoped(
+    actor: Actor,
+    stmt: Select[Any],
+    *,
+    council: Clause | None = None,
+    nurse: Clause | None = None,
+    provider: Clause | None = None,
+    care_worker: Clause | None = None,
+    person: Clause | None = None,
+) -> Select[Any]:
+    """The one role ladder every `readable_*` statement climbs.
+
+    The platform itself sees every row; council staff, an NHS neighbourhood nurse, a
+    provider's manager, a care worker and a person each see the rows their clause allows;
+    a role with no clause sees nothing. Each area's repository says only which column ties a
+    row to whom, so the ladder is written once.
+    """
     if actor.is_system:
         return stmt
-    if actor.is_council:
-        return stmt.where(Person.council_id == actor.organisation_id)
-    if actor.role is Role.NEIGHBOURHOOD_NURSE:
-        referred = select(Referral.person_id).where(
-            Referral.referrer_org_id == actor.organisation_id
-        )
-        return stmt.where(
-            or_(Person.recorded_by_org_id == actor.organisation_id, Person.id.in_(referred))
-        )
-    if actor.role is Role.PROVIDER_MANAGER:
-        packaged = select(Package.person_id).where(Package.provider_id == actor.organisation_id)
-        offered = (
-            select(Referral.person_id)
-            .join(Offer, Offer.referral_id == Referral.id)
-            .where(Offer.provider_id == actor.organisation_id)
-        )
-        return stmt.where(or_(Person.id.in_(packaged), Person.id.in_(offered)))
-    if actor.role is Role.PERSON and actor.person_id is not None:
-        return stmt.where(Person.id == actor.person_id)
-    return stmt.where(false())
-
-
-def readable_referrals(actor: Actor) -> Select[Any]:
-    from homecare.brokerage.tables import Offer, Referral
-
-    stmt = select(Referral)
-    if actor.is_system:
-        return stmt
-    if actor.is_council:
-        return stmt.where(Referral.council_id == actor.organisation_id)
-    if actor.role is Role.NEIGHBOURHOOD_NURSE:
-        return stmt.where(Referral.referrer_org_id == actor.organisation_id)
-    if actor.role is Role.PROVIDER_MANAGER:
-        offered = select(Offer.referral_id).where(Offer.provider_id == actor.organisation_id)
-        return stmt.where(Referral.id.in_(offered))
-    if actor.role is Role.PERSON and actor.person_id is not None:
-        return stmt.where(Referral.person_id == actor.person_id)
-    return stmt.where(false())
-
-
-def readable_offers(actor: Actor) -> Select[Any]:
-    from homecare.brokerage.tables import Offer, Referral
-
-    stmt = select(Offer)
-    if actor.is_system:
-        return stmt
-    if actor.is_council:
-        return stmt.join(Referral, Offer.referral_id == Referral.id).where(
-            Referral.council_id == actor.organisation_id
-        )
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Offer.provider_id == actor.organisation_id)
-    return stmt.where(false())
-
-
-def readable_packages(actor: Actor) -> Select[Any]:
-    from homecare.packages.tables import Package
-
-    stmt = select(Package)
-    if actor.is_system:
-        return stmt
-    if actor.is_council:
-        return stmt.where(Package.council_id == actor.organisation_id)
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Package.provider_id == actor.organisation_id)
-    if actor.role is Role.PERSON and actor.person_id is not None:
-        return stmt.where(Package.person_id == actor.person_id)
-    return stmt.where(false())
-
-
-def readable_contracts(actor: Actor) -> Select[Any]:
-    from homecare.market.tables import Contract
-
-    stmt = select(Contract)
-    if actor.is_system:
-        return stmt
-    if actor.is_council:
-        return stmt.where(Contract.council_id == actor.organisation_id)
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Contract.provider_id == actor.organisation_id)
-    return stmt.where(false())
-
-
-def readable_care_workers(actor: Actor) -> Select[Any]:
-    from homecare.workforce.tables import CareWorker
-
-    stmt = select(CareWorker)
-    if actor.is_system:
-        return stmt
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(CareWorker.provider_id == actor.organisation_id)
-    if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
-        return stmt.where(CareWorker.id == actor.care_worker_id)
-    return stmt.where(false())
-
-
-def readable_rounds(actor: Actor) -> Select[Any]:
-    """A provider's managers see its rounds; a care worker sees only their own."""
-    from homecare.rounds.tables import Round
-
-    stmt = select(Round)
-    if actor.is_system:
-        return stmt
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Round.provider_id == actor.organisation_id)
-    if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
-        return stmt.where(Round.care_worker_id == actor.care_worker_id)
-    return stmt.where(false())
-
-
-def readable_visits(actor: Actor) -> Select[Any]:
-    """Visits: the council's, the provider's, a carer's own, a person's own."""
-    from homecare.delivery.tables import Visit, VisitCarer
-    from homecare.packages.tables import Package
-
-    stmt = select(Visit)
-    if actor.is_system:
-        return stmt
-    if actor.is_council:
-        mine = select(Package.id).where(Package.council_id == actor.organisation_id)
-        return stmt.where(Visit.package_id.in_(mine))
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Visit.provider_id == actor.organisation_id)
-    if actor.role is Role.CARE_WORKER and actor.care_worker_id is not None:
-        planned = select(VisitCarer.visit_id).where(
-            VisitCarer.care_worker_id == actor.care_worker_id
-        )
-        return stmt.where(Visit.id.in_(planned))
-    if actor.role is Role.PERSON and actor.person_id is not None:
-        return stmt.where(Visit.person_id == actor.person_id)
-    return stmt.where(false())
-
-
-def readable_package_ids(actor: Actor) -> Select[Any]:
-    """The ids of the packages the actor may read, for records that hang off a package."""
-    from homecare.packages.tables import Package
-
-    return readable_packages(actor).with_only_columns(Package.id)
-
-
-def readable_by_package(actor: Actor, model: Any) -> Select[Any]:
-    """Rows of a table with a `package_id`, visible exactly when their package is."""
-    return select(model).where(model.package_id.in_(readable_package_ids(actor)))
-
-
-def readable_alerts(actor: Actor) -> Select[Any]:
-    from homecare.delivery.tables import Alert
-
-    stmt = select(Alert)
-    if actor.is_system:
-        return stmt
-    if actor.role is Role.PROVIDER_MANAGER:
-        return stmt.where(Alert.provider_id == actor.organisation_id)
-    return stmt.where(false())
-
-
-def readable_notifications(actor: Actor) -> Select[Any]:
-    from homecare.flex.tables import Notification
-
-    stmt = select(Notification)
-    if actor.is_system:
-        return stmt
-    if actor.organisation_id is None or actor.role is Role.PERSON:
-        return stmt.where(false())
-    return stmt.where(Notification.organisation_id == actor.organisation_id)
+    clause: ColumnElement[bool] | None = None
+    if actor.is_council and council is not None and actor.organisation_id is not None:
+        clause = council(actor.organisation_id)
+    elif actor.role is Role.NEIGHBOURHOOD_NURSE and nurse is not None:
+        clause = nurse(actor.organisation_id) if actor.organisation_id is not None else None
+    elif actor.role is Role.PROVIDER_MANAGER and provider is not None:
+        clause = provider(actor.organisation_id) if actor.organisation_id is not None else None
+    elif actor.role is Role.CARE_WORKER and care_worker is not None:
+        clause = care_worker(actor.care_worker_id) if actor.care_worker_id is not None else None
+    elif actor.role is Role.PERSON and person is not None:
+        clause = person(actor.person_id) if actor.person_id is not None else None
+    return stmt.where(clause if clause is not None else false())
 
 
 def load_readable(session: Any, stmt: Select[Any], model: type[T], ident: int, label: str) -> T:
     """One row the actor may read, or NotFound: missing and forbidden look the same."""
-    from homecare.errors import NotFound
-
     row = session.scalars(stmt.where(model.id == ident)).first()  # type: ignore[attr-defined]
     if row is None:
         raise NotFound(f"{label} {ident} not found")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from homecare import audit
 from homecare.accounts import tables as accounts_tables
 from homecare.brokerage import tables as brokerage_tables
+from homecare.changes import tables as changes_tables
+from homecare.community import tables as community_tables
 from homecare.db import Base
 from homecare.delivery import tables as delivery_tables
-from homecare.flex import tables as flex_tables
 from homecare.geo import tables as geo_tables
+from homecare.hospital import tables as hospital_tables
 from homecare.market import tables as market_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
@@ -22,9 +24,11 @@ TABLE_MODULES = (
     audit,
     accounts_tables,
     brokerage_tables,
+    changes_tables,
+    community_tables,
     delivery_tables,
-    flex_tables,
     geo_tables,
+    hospital_tables,
     market_tables,
     packages_tables,
     people_tables,

@@ -3,6 +3,10 @@
 Domain refusals answer `{"detail": message, "field": name}`; what pydantic refuses answers
 FastAPI's standard 422 whose `detail[*].loc` names the field. Every test also counts the
 rows of the store before and after, so a refusal that half-wrote something would show.
+
+Rules that need nothing from the store are worked case by case in the unit tests
+(tests/unit/test_people_input.py, tests/unit/test_brokerage_input.py); here one case of
+each refusal proves how the API answers it.
 """
 
 from __future__ import annotations
@@ -93,36 +97,14 @@ def test_an_nhs_number_with_a_wrong_check_digit_is_refused_and_nothing_is_record
     assert client.get("/people", headers=auth(world.tokens["social_worker"])).json() == []
 
 
-@pytest.mark.parametrize(
-    "nhs_number",
-    ["99900000181", "999 000 001", "999000001X"],
-    ids=["eleven-digits", "nine-digits-with-spaces", "a-letter"],
-)
-def test_an_nhs_number_that_is_not_ten_digits_is_refused_by_name(
-    client: TestClient, world: World, engine: Engine, nhs_number: str
-) -> None:
-    before = row_counts(engine)
-
-    response = client.post(
-        "/people",
-        json=payloads.person(nhs_number=nhs_number),
-        headers=auth(world.tokens["social_worker"]),
-    )
-
-    _assert_refused(response, 422, "nhs_number")
-    assert "10 digits" in response.json()["detail"]
-    assert row_counts(engine) == before
-
-
-@pytest.mark.parametrize("nhs_number", ["999000001", "9990000018123"], ids=["nine", "thirteen"])
 def test_an_nhs_number_of_the_wrong_length_fails_schema_validation_on_that_field(
-    client: TestClient, world: World, engine: Engine, nhs_number: str
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     before = row_counts(engine)
 
     response = client.post(
         "/people",
-        json=payloads.person(nhs_number=nhs_number),
+        json=payloads.person(nhs_number="999000001"),
         headers=auth(world.tokens["social_worker"]),
     )
 
@@ -130,16 +112,15 @@ def test_an_nhs_number_of_the_wrong_length_fails_schema_validation_on_that_field
     assert row_counts(engine) == before
 
 
-@pytest.mark.parametrize("written_as", ["9990000018", "999 000 0018"])
-def test_a_second_person_with_the_same_nhs_number_is_a_conflict(
-    client: TestClient, world: World, engine: Engine, written_as: str
+def test_a_second_person_with_the_same_nhs_number_written_with_spaces_is_a_conflict(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     first = _record_person(client, world, nhs_number="9990000018")
     before = row_counts(engine)
 
     response = client.post(
         "/people",
-        json=payloads.person(nhs_number=written_as, given_name="Another"),
+        json=payloads.person(nhs_number="999 000 0018", given_name="Another"),
         headers=auth(world.tokens["social_worker"]),
     )
 
@@ -207,16 +188,15 @@ def test_a_person_outside_every_zone_is_recorded_but_their_referral_is_refused(
     assert client.get("/referrals", headers=auth(world.tokens["broker"])).json() == []
 
 
-@pytest.mark.parametrize("weekly_hours", [-12.5, -0.25, 0, 168.01, 169, 1000])
-def test_weekly_hours_of_zero_or_less_or_over_a_week_are_refused(
-    client: TestClient, world: World, engine: Engine, weekly_hours: float
+def test_weekly_hours_of_zero_are_refused_and_nothing_is_written(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     person = _record_person(client, world)
     before = row_counts(engine)
 
     response = client.post(
         "/referrals",
-        json=payloads.referral(person["id"], weekly_hours=weekly_hours),
+        json=payloads.referral(person["id"], weekly_hours=0),
         headers=auth(world.tokens["social_worker"]),
     )
 
@@ -224,16 +204,15 @@ def test_weekly_hours_of_zero_or_less_or_over_a_week_are_refused(
     assert row_counts(engine) == before
 
 
-@pytest.mark.parametrize("weekly_hours", [12.0, 12.76, 13.0, 20, 2.5])
-def test_weekly_hours_that_do_not_match_the_visit_pattern_are_refused(
-    client: TestClient, world: World, engine: Engine, weekly_hours: float
+def test_weekly_hours_that_do_not_match_the_visit_pattern_are_refused_naming_its_hours(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     person = _record_person(client, world)
     before = row_counts(engine)
 
     response = client.post(
         "/referrals",
-        json=payloads.referral(person["id"], weekly_hours=weekly_hours),
+        json=payloads.referral(person["id"], weekly_hours=12.0),
         headers=auth(world.tokens["social_worker"]),
     )
 
@@ -242,15 +221,14 @@ def test_weekly_hours_that_do_not_match_the_visit_pattern_are_refused(
     assert row_counts(engine) == before
 
 
-@pytest.mark.parametrize("weekly_hours", [12.25, 12.75, None])
-def test_weekly_hours_within_a_quarter_hour_of_the_pattern_or_left_out_are_accepted(
-    client: TestClient, world: World, weekly_hours: float | None
+def test_weekly_hours_within_a_quarter_hour_of_the_pattern_are_recorded_as_the_patterns(
+    client: TestClient, world: World
 ) -> None:
     person = _record_person(client, world)
 
     response = client.post(
         "/referrals",
-        json=payloads.referral(person["id"], weekly_hours=weekly_hours),
+        json=payloads.referral(person["id"], weekly_hours=12.25),
         headers=auth(world.tokens["social_worker"]),
     )
 
@@ -266,14 +244,13 @@ def _names_field(response: httpx.Response, field: str) -> bool:
     return any(field in error["loc"] for error in detail)
 
 
-@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
-def test_weekly_hours_that_are_not_a_finite_number_are_refused(
-    client: TestClient, world: World, engine: Engine, value: str
+def test_weekly_hours_that_are_not_a_number_are_refused_and_not_a_server_error(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     person = _record_person(client, world)
     body = json.dumps(payloads.referral(person["id"], weekly_hours=12.5))
-    body = body.replace('"weekly_hours": 12.5', f'"weekly_hours": {value}')
-    assert value in body
+    body = body.replace('"weekly_hours": 12.5', '"weekly_hours": NaN')
+    assert "NaN" in body
     server = TestClient(client.app, raise_server_exceptions=False)
     before = row_counts(engine)
 
@@ -288,12 +265,11 @@ def test_weekly_hours_that_are_not_a_finite_number_are_refused(
     assert row_counts(engine) == before
 
 
-@pytest.mark.parametrize("field", ["latitude", "longitude"])
-def test_a_coordinate_that_is_not_a_number_is_refused(
-    client: TestClient, world: World, engine: Engine, field: str
+def test_a_coordinate_that_is_not_a_number_is_refused_and_not_a_server_error(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
-    body = json.dumps(payloads.person(**{field: 0.5}))
-    body = body.replace(f'"{field}": 0.5', f'"{field}": NaN')
+    body = json.dumps(payloads.person(latitude=0.5))
+    body = body.replace('"latitude": 0.5', '"latitude": NaN')
     assert "NaN" in body
     server = TestClient(client.app, raise_server_exceptions=False)
     before = row_counts(engine)
@@ -305,31 +281,25 @@ def test_a_coordinate_that_is_not_a_number_is_refused(
     )
 
     assert response.status_code == 422, response.text
-    assert _names_field(response, field), response.text
+    assert _names_field(response, "latitude"), response.text
     assert row_counts(engine) == before
 
 
-@pytest.mark.parametrize(
-    ("two_handed", "field"),
-    [
-        (["sun-morning"], "two_handed.0"),
-        (["mon-morning", "sat-bed"], "two_handed.1"),
-        (["mon-breakfast"], "two_handed.0"),
-    ],
-)
-def test_a_two_handed_flag_on_a_visit_that_is_not_in_the_pattern_is_refused(
-    client: TestClient, world: World, engine: Engine, two_handed: list[str], field: str
+def test_a_two_handed_flag_on_a_visit_that_is_not_in_the_pattern_is_refused_naming_the_flag(
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     person = _record_person(client, world)
     before = row_counts(engine)
 
     response = client.post(
         "/referrals",
-        json=payloads.referral(person["id"], two_handed=two_handed, weekly_hours=None),
+        json=payloads.referral(
+            person["id"], two_handed=["mon-morning", "sat-bed"], weekly_hours=None
+        ),
         headers=auth(world.tokens["social_worker"]),
     )
 
-    _assert_refused(response, 422, field)
+    _assert_refused(response, 422, "two_handed.1")
     assert row_counts(engine) == before
 
 
@@ -701,9 +671,8 @@ def test_an_offer_past_its_deadline_cannot_be_answered_before_the_lapse_runs(
     assert _offer(client, world, offer["id"])["status"] == "open"
 
 
-@pytest.mark.parametrize("reason", ["too_busy", "NO_CAPACITY", ""])
 def test_a_decline_with_an_unknown_reason_code_fails_validation_on_the_reason(
-    client: TestClient, world: World, engine: Engine, reason: str
+    client: TestClient, world: World, engine: Engine
 ) -> None:
     _refer(client, world)
     offer = _open_offer_of(client, world, "Aire Homecare")
@@ -711,7 +680,7 @@ def test_a_decline_with_an_unknown_reason_code_fails_validation_on_the_reason(
 
     response = client.post(
         f"/offers/{offer['id']}/decline",
-        json={"reason": reason},
+        json={"reason": "too_busy"},
         headers=auth(world.tokens["Aire Homecare"]),
     )
 

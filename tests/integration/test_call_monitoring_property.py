@@ -36,7 +36,7 @@ from sqlalchemy import Engine, select
 
 from homecare.access import SYSTEM_ACTOR, Actor, Role
 from homecare.db import make_engine, unit_of_work
-from homecare.delivery.monitoring import (
+from homecare.delivery.call_events import (
     DIFFERENT_CONTENT,
     EventResult,
     apply_events,

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from homecare.brokerage.domain import Day, PlannedVisit, TimeBand
 from homecare.db import unit_of_work
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.rounds.day import build_day
 from homecare.rounds.travel import CachedTravel, GreatCircleTravel
 from tests.support.caseload import hire_care_worker, place_package

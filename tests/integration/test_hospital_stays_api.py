@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from homecare.brokerage.domain import TIME_BAND_WINDOWS, Day, TimeBand
 from homecare.calendar import LONDON
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.delivery.tables import Visit
 from homecare.packages.tables import Package
+from homecare.pattern import TIME_BAND_WINDOWS, Day, TimeBand
 from homecare.people.tables import Person
 from tests.conftest import auth
 from tests.support.caseload import place_package

@@ -133,14 +133,14 @@ def test_no_token_is_no_access(api: tuple[TestClient, World, Engine]) -> None:
     assert client.get("/monitoring/kpis?period=2026-P08").status_code == 401
 
 
-@pytest.mark.parametrize("period", ["2026-P14", "2026-W99", "next month", "2026Q0"])
 def test_a_malformed_period_is_a_422_naming_the_period(
-    api: tuple[TestClient, World, Engine], period: str
+    api: tuple[TestClient, World, Engine],
 ) -> None:
     client, world, _ = api
 
+    # One case; tests/unit/monitoring/test_periods.py works the others.
     for path in ("/monitoring/measures", "/monitoring/kpis", "/monitoring/measures/3"):
-        body = _get(client, world, "commissioner", f"{path}?period={period}", 422)
+        body = _get(client, world, "commissioner", f"{path}?period=2026-P14", 422)
         assert body["field"] == "period"
 
 

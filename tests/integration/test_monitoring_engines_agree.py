@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 
 from homecare.brokerage.tables import Referral
 from homecare.calendar import LONDON
+from homecare.changes.tables import ProviderChange
+from homecare.community.tables import CommunityHours
 from homecare.db import unit_of_work
 from homecare.delivery.tables import Attendance, Visit
 from homecare.delivery.worked_days import rebuild_worked_days
-from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
+from homecare.hospital.tables import HospitalStay
 from homecare.market.tables import Contract, Lot, Zone
-from homecare.monitoring import baseline
 from homecare.monitoring.data import EVERYTHING, Scope
 from homecare.monitoring.kpis import ReviewTimings
 from homecare.monitoring.periods import Period, parse_period
@@ -51,6 +52,7 @@ from homecare.quality.tables import (
 from homecare.reviews.tables import Review
 from homecare.rounds.tables import Round, RoundPlan
 from homecare.workforce.tables import CareWorker
+from tests.support import monitoring_baseline as baseline
 from tests.support.world import World, build_world
 
 T = TypeVar("T")

@@ -188,10 +188,7 @@ def test_the_person_and_the_council_may_not_open_an_envelope(
     ("terms", "field"),
     [
         ({"starts_on": "2026-10-04"}, "starts_on"),  # before the package starts
-        ({"period_weeks": 0}, "period_weeks"),
-        ({"carry_over_share": 1.5}, "carry_over_share"),
-        ({"minutes_per_period": -60}, "minutes_per_period"),
-        ({"overdraft_minutes": "an hour"}, "overdraft_minutes"),
+        ({"period_weeks": 0}, "period_weeks"),  # the schema's; tests/unit has the others
     ],
 )
 def test_impossible_envelope_terms_are_refused_naming_the_term(
@@ -293,14 +290,14 @@ def test_drawing_beyond_the_overdraft_is_refused_with_the_balance(
     _assert_refused(again, 409, "minutes")
 
 
-@pytest.mark.parametrize("minutes", [0, -30, 1.5, "ten", True, None, 10**9])
 @pytest.mark.parametrize("what", ["bank", "draw"])
 def test_minutes_that_are_not_a_positive_whole_number_are_refused(
-    client: TestClient, world: World, engine: Engine, minutes: Any, what: str
+    client: TestClient, world: World, engine: Engine, what: str
 ) -> None:
+    # One case per route; tests/unit/test_time_bank_input.py works the others.
     placed = place_package(engine, world)
     _opened(client, world, placed.package_id)
-    response = _move(client, placed.package_id, what, placed.person_token, {"minutes": minutes})
+    response = _move(client, placed.package_id, what, placed.person_token, {"minutes": 0})
     _assert_schema_refused(response, "minutes")
     missing = _move(client, placed.package_id, what, placed.person_token, {"note": "hello"})
     _assert_schema_refused(missing, "minutes")

@@ -17,9 +17,9 @@ from sqlalchemy import Engine, select
 
 from homecare.access import SYSTEM_ACTOR
 from homecare.clock import FixedClock
+from homecare.community.tables import CommunityHours
 from homecare.db import unit_of_work
 from homecare.delivery.tables import CallEvent, WorkedDay
-from homecare.flex.tables import CommunityHours
 from homecare.packages.tables import Package
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
 from homecare.timebank.service import open_envelope

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, select
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.service import create_user
 from homecare.api.app import create_app
+from homecare.changes.tables import ProviderChange
 from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import unit_of_work
-from homecare.flex.tables import ProviderChange
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
 from tests.conftest import auth

@@ -25,13 +25,14 @@ from homecare.api.app import create_app
 from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import unit_of_work
-from homecare.delivery.monitoring import apply_events, close_visits
+from homecare.delivery.call_events import apply_events
 from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.schemas import CallEventIn, EventKind
 from homecare.delivery.tables import Visit
+from homecare.delivery.visit_actions import close_visits
+from homecare.geo.outline import convex_hull
 from homecare.market import service as market
 from homecare.market.domain import ContractRole, OrganisationKind
-from homecare.web.commissioner_data.zones import convex_hull
 from tests.integration.test_web_auth import browser, give_password, sign_in, title
 from tests.support.caseload import hire_care_worker, place_package
 from tests.support.world import MONDAY_10AM, World

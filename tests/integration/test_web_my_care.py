@@ -21,12 +21,12 @@ from homecare.accounts.passwords import set_password
 from homecare.accounts.service import create_user
 from homecare.api.app import create_app
 from homecare.audit import AuditEvent
+from homecare.changes.tables import ConsentRequest, ProviderChange
 from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.tables import Visit
-from homecare.flex.tables import ConsentRequest, ProviderChange
 from homecare.migrate import downgrade, upgrade
 from homecare.reviews.service import ensure_reviews_due
 from homecare.timebank.service import open_envelope

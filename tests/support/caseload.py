@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.service import create_user
-from homecare.brokerage.domain import Day, PlannedVisit, TimeBand
 from homecare.db import unit_of_work
 from homecare.market.tables import Contract
 from homecare.packages.service import transfer_in_package
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.workforce.schemas import CareWorkerCreate

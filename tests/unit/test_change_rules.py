@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homecare.errors import InvalidInput
-from homecare.flex.changes import (
+from homecare.changes.domain import (
     MIN_VISIT_MINUTES,
     ChangeStatus,
     Impact,
@@ -18,8 +17,6 @@ from homecare.flex.changes import (
     consent_relationship,
     impact_of,
     least_weekly_minutes,
-    minute_pence,
-    pounds,
     restore,
     scale_pattern,
     snapshot,
@@ -27,6 +24,8 @@ from homecare.flex.changes import (
     with_minutes,
     within_parameters,
 )
+from homecare.errors import InvalidInput
+from homecare.units import minute_pence, pounds_from_minute_pence
 
 DAILY = [Slot(i, 30, 1) for i in range(1, 15)]
 """Morning and bed calls every day, 30 minutes each: 14 × 30 = 420 carer-minutes (7 h)."""
@@ -238,7 +237,7 @@ def test_the_impact_of_a_change_follows_its_decision() -> None:
 
 def test_weekly_pounds_are_hours_at_the_package_rate() -> None:
     # One hour a week more at £26.22 an hour is £26.22 a week; 50 minutes less is −£21.85.
-    assert pounds(minute_pence(60, 2622)) == Decimal("26.22")
-    assert pounds(minute_pence(-50, 2622)) == Decimal("-21.85")
+    assert pounds_from_minute_pence(minute_pence(60, 2622)) == Decimal("26.22")
+    assert pounds_from_minute_pence(minute_pence(-50, 2622)) == Decimal("-21.85")
     # Summing minute-pence first keeps totals exact: 3 × 10 minutes at £26.22 = £13.11.
-    assert pounds(3 * minute_pence(10, 2622)) == Decimal("13.11")
+    assert pounds_from_minute_pence(3 * minute_pence(10, 2622)) == Decimal("13.11")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from homecare.brokerage.kpis import ReferralFacts, by_provider, compute_kpis
+from homecare.brokerage.kpi_rules import ReferralFacts, by_provider, compute_kpis
 from homecare.calendar import LONDON
 
 MON = datetime(2026, 10, 5, 10, 0, tzinfo=LONDON)

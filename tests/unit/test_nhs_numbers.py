@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homecare.errors import InvalidInput
+from homecare.geo.postcodes import normalise_postcode
 from homecare.people.domain import (
     format_nhs_number,
     is_valid_nhs_number,
     nhs_check_digit,
     normalise_nhs_number,
-    normalise_postcode,
 )
 
 stems = st.integers(min_value=0, max_value=999_999_999).map(lambda n: f"{n:09d}")

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from homecare.brokerage.domain import (
-    Day,
-    TimeBand,
-    build_pattern,
-    check_weekly_hours,
-    response_deadline,
-)
+from homecare.brokerage.domain import response_deadline
 from homecare.calendar import LONDON
 from homecare.errors import InvalidInput
+from homecare.pattern import Day, TimeBand, build_pattern, check_weekly_hours
 
 MON_MORNING = (Day.MON, TimeBand.MORNING, 45)
 MON_BED = (Day.MON, TimeBand.BED, 30)

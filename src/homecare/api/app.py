@@ -18,17 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from homecare import __version__
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR
+from homecare.accounts.service import actor_for_token
 from homecare.brokerage.routes import router as brokerage_router
 from homecare.brokerage.service import lapse_overdue_offers
+from homecare.changes.routes import router as changes_router
 from homecare.cld.routes import router as cld_router
 from homecare.clock import Clock, SystemClock
+from homecare.community.routes import router as community_router
 from homecare.config import Settings, get_settings
 from homecare.db import engine_for, unit_of_work
 from homecare.delivery.routes import router as delivery_router
 from homecare.errors import DomainError
-from homecare.flex.community_routes import router as community_router
-from homecare.flex.consent_routes import router as consent_router
-from homecare.flex.routes import router as flex_router
+from homecare.hospital.routes import router as hospital_router
 from homecare.market.routes import router as market_router
 from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
@@ -124,6 +125,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or engine_for(settings.database_url)
     app.state.clock = clock or SystemClock()
+    app.state.resolve_actor = actor_for_token
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(IntegrityError, integrity_error)
@@ -137,8 +139,8 @@ def create_app(
         delivery_router,
         timebank_router,
         community_router,
-        flex_router,
-        consent_router,
+        hospital_router,
+        changes_router,
         reviews_router,
         quality_router,
         cld_router,

@@ -3,30 +3,52 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from homecare.access import Actor, readable_referrals
+from homecare.access import Actor, load_readable, scoped
 from homecare.audit import AuditEvent
 from homecare.brokerage.domain import NOT_PLACED, OfferStatus, ReferralStatus
-from homecare.brokerage.kpis import ReferralFacts
-from homecare.brokerage.schemas import (
-    AuditEntry,
-    AwaitingItem,
-    OfferRead,
-    ReferralRead,
-    VisitOut,
-)
+from homecare.brokerage.kpi_rules import ReferralFacts
+from homecare.brokerage.schemas import AuditEntry, AwaitingItem, OfferRead, ReferralRead
 from homecare.brokerage.tables import Offer, Referral
 from homecare.calendar import LONDON, local_date, working_days_between
-from homecare.market.tables import Lot, Organisation, Zone
+from homecare.market.tables import Contract, Lot, Organisation, Zone
+from homecare.packages.schemas import VisitOut
 from homecare.packages.tables import Package
+from homecare.units import hours
 
 
-def hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"))
+def readable_referrals(actor: Actor) -> Select[Any]:
+    """The council's referrals; a nurse's own; those a provider was offered; a person's own."""
+
+    def offered_to(org: int) -> Any:
+        return Referral.id.in_(select(Offer.referral_id).where(Offer.provider_id == org))
+
+    return scoped(
+        actor,
+        select(Referral),
+        council=lambda org: Referral.council_id == org,
+        nurse=lambda org: Referral.referrer_org_id == org,
+        provider=offered_to,
+        person=lambda person_id: Referral.person_id == person_id,
+    )
+
+
+def readable_offers(actor: Actor) -> Select[Any]:
+    """Offers on the council's referrals; a provider's own offers."""
+
+    def on_council_referrals(org: int) -> Any:
+        return Offer.referral_id.in_(select(Referral.id).where(Referral.council_id == org))
+
+    return scoped(
+        actor,
+        select(Offer),
+        council=on_council_referrals,
+        provider=lambda org: Offer.provider_id == org,
+    )
 
 
 def _lot_numbers(session: Session) -> dict[int, int]:
@@ -195,3 +217,74 @@ def referral_audit(session: Session, referral: Referral) -> list[AuditEntry]:
         )
         for e in session.scalars(stmt)
     ]
+
+
+def load_referral(session: Session, actor: Actor, referral_id: int) -> Referral:
+    """One referral the actor may read; anybody else's is "not found"."""
+    return load_readable(session, readable_referrals(actor), Referral, referral_id, "referral")
+
+
+def load_offer(session: Session, actor: Actor, offer_id: int) -> Offer:
+    """One offer the actor may read; another provider's is "not found"."""
+    return load_readable(session, readable_offers(actor), Offer, offer_id, "offer")
+
+
+def recent_referrals(session: Session, actor: Actor, limit: int) -> list[Referral]:
+    """The referrals the actor may read, the latest first."""
+    stmt = readable_referrals(actor).order_by(Referral.referred_at.desc(), Referral.id.desc())
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def offers_to_answer(
+    session: Session, actor: Actor, answered_shown: int
+) -> tuple[list[Offer], list[Offer]]:
+    """A provider's open offers, priority and the soonest due first, then the latest it
+    answered (or let lapse)."""
+    stmt = readable_offers(actor)
+    waiting = stmt.where(Offer.status == OfferStatus.OPEN.value).order_by(
+        Offer.priority.desc(), Offer.respond_by, Offer.id
+    )
+    answered = (
+        stmt.where(Offer.status != OfferStatus.OPEN.value)
+        .order_by(Offer.offered_at.desc(), Offer.id.desc())
+        .limit(answered_shown)
+    )
+    return list(session.scalars(waiting)), list(session.scalars(answered))
+
+
+def cascade_steps(session: Session, referral: Referral) -> list[dict[str, Any]]:
+    """This round's order of providers, each with its contract's role and the answer it
+    gave in this round: what a broker follows, never shown to a provider."""
+    offers = {
+        o.provider_id: o for o in referral.offers if o.cascade_round == referral.cascade_round
+    }
+    steps = []
+    for rank, step in enumerate(referral.cascade_plan, start=1):
+        provider = session.get(Organisation, step["provider_id"])
+        contract = session.get(Contract, step["contract_id"])
+        offer = offers.get(step["provider_id"])
+        steps.append(
+            {
+                "rank": rank,
+                "provider": provider.name if provider else "",
+                "role": contract.role if contract else "",
+                "status": offer.status if offer else None,
+            }
+        )
+    return steps
+
+
+def referrals_of(session: Session, actor: Actor, status: str | None = None) -> list[ReferralRead]:
+    """The referrals the actor may read, oldest first, with a status if one is asked for."""
+    stmt = readable_referrals(actor).order_by(Referral.id)
+    if status:
+        stmt = stmt.where(Referral.status == status)
+    return [referral_read(session, r, actor) for r in session.scalars(stmt)]
+
+
+def offers_of(session: Session, actor: Actor, status: str | None = None) -> list[OfferRead]:
+    """A provider's offers to it; the council's on its referrals; oldest first."""
+    stmt = readable_offers(actor).order_by(Offer.id)
+    if status:
+        stmt = stmt.where(Offer.status == status)
+    return [offer_read(session, o) for o in session.scalars(stmt)]

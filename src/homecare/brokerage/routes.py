@@ -6,16 +6,19 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query
 
-from homecare.access import Permission, load_readable, readable_offers, readable_referrals, require
-from homecare.api.context import RequestContext, authenticated
+from homecare.access import Permission, load_readable, require
 from homecare.brokerage import service
-from homecare.brokerage.kpis import KpiResult, by_lot, by_provider, compute_kpis
+from homecare.brokerage.kpi_rules import KpiResult, by_lot, by_provider, compute_kpis
 from homecare.brokerage.repository import (
     awaiting_care,
     offer_read,
+    offers_of,
+    readable_offers,
+    readable_referrals,
     referral_audit,
     referral_facts,
     referral_read,
+    referrals_of,
 )
 from homecare.brokerage.schemas import (
     AcceptOffer,
@@ -32,7 +35,8 @@ from homecare.brokerage.schemas import (
 from homecare.brokerage.tables import Offer, Referral
 from homecare.calendar import local_date
 from homecare.errors import InvalidInput
-from homecare.packages.routes import package_read
+from homecare.http import RequestContext, authenticated
+from homecare.packages.repository import package_read
 from homecare.packages.schemas import PackageRead
 
 router = APIRouter(tags=["brokerage"])
@@ -54,10 +58,7 @@ def list_referrals(
     status: str | None = None, ctx: RequestContext = Depends(authenticated)
 ) -> list[ReferralRead]:
     with ctx.transaction() as (session, actor):
-        stmt = readable_referrals(actor).order_by(Referral.id)
-        if status:
-            stmt = stmt.where(Referral.status == status)
-        return [referral_read(session, r, actor) for r in session.scalars(stmt)]
+        return referrals_of(session, actor, status)
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralRead)
@@ -111,10 +112,7 @@ def list_offers(
 ) -> list[OfferRead]:
     """A provider sees only the offers made to it; the council sees all of its own."""
     with ctx.transaction() as (session, actor):
-        stmt = readable_offers(actor).order_by(Offer.id)
-        if status:
-            stmt = stmt.where(Offer.status == status)
-        return [offer_read(session, o) for o in session.scalars(stmt)]
+        return offers_of(session, actor, status)
 
 
 @router.get("/offers/{offer_id}", response_model=OfferRead)

@@ -8,14 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.brokerage.domain import (
-    Day,
-    DeclineReason,
-    OfferStatus,
-    ReferralSource,
-    ReferralStatus,
-    TimeBand,
-)
+from homecare.brokerage.domain import DeclineReason, OfferStatus, ReferralSource, ReferralStatus
+from homecare.packages.schemas import VisitOut
+from homecare.pattern import Day, TimeBand
 
 
 class VisitIn(BaseModel):
@@ -49,15 +44,6 @@ class ReferralCreate(BaseModel):
     )
     outcomes_sought: list[str] = Field(default_factory=list)
     required_start: date
-
-
-class VisitOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    day: Day
-    band: TimeBand
-    minutes: int
-    carers: int
 
 
 class OfferRead(BaseModel):

@@ -13,25 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import (
-    Actor,
-    Permission,
-    Role,
-    load_readable,
-    readable_offers,
-    readable_people,
-    readable_referrals,
-    require,
-)
+from homecare.access import Actor, Permission, Role, load_readable, require
 from homecare.brokerage.domain import (
     NOT_PLACED,
     DeclineReason,
     OfferStatus,
     ReferralStatus,
-    build_pattern,
-    check_weekly_hours,
     response_deadline,
 )
+from homecare.brokerage.repository import readable_offers, readable_referrals
 from homecare.brokerage.schemas import ReferralCreate
 from homecare.brokerage.tables import Offer, Referral, ReferralVisit
 from homecare.calendar import local_date
@@ -41,6 +31,8 @@ from homecare.market.domain import Candidate, ContractRole, CqcRating, Ratings, 
 from homecare.market.tables import Contract, Lot, Organisation, ZoneLsoa
 from homecare.packages.service import start_package
 from homecare.packages.tables import Package
+from homecare.pattern import Day, PlannedVisit, TimeBand, build_pattern, check_weekly_hours
+from homecare.people.repository import readable_people
 from homecare.people.tables import Person
 
 
@@ -285,7 +277,20 @@ def accept_offer(
     offer.agreed_start = agreed_start
     referral.status = ReferralStatus.PLACED.value
     referral.placed_at = at
-    package = start_package(session, actor=actor, at=at, referral=referral, offer=offer)
+    package = start_package(
+        session,
+        actor=actor,
+        at=at,
+        contract_id=offer.contract_id,
+        person_id=referral.person_id,
+        referral_id=referral.id,
+        weekly_minutes=referral.weekly_minutes,
+        pattern=[
+            PlannedVisit(Day(v.day), TimeBand(v.band), v.minutes, v.carers) for v in referral.visits
+        ],
+        outcomes=list(referral.outcomes_sought),
+        starts_on=agreed_start,
+    )
     audit.record(
         session,
         actor=actor,

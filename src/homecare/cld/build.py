@@ -49,30 +49,25 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import TextIO
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from homecare import audit
-from homecare.access import (
-    Actor,
-    Permission,
-    readable_by_package,
-    readable_packages,
-    readable_people,
-    readable_referrals,
-)
+from homecare import audit, units
+from homecare.access import Actor, Permission
 from homecare.brokerage.domain import ReferralSource, ReferralStatus
+from homecare.brokerage.repository import readable_referrals
 from homecare.brokerage.tables import Referral
 from homecare.calendar import LONDON, local_date
+from homecare.changes.tables import ProviderChange
 from homecare.cld import spec
 from homecare.cld.spec import COLUMNS, EVENT_ORDER, EventType
 from homecare.errors import Conflict, Forbidden, InvalidInput
-from homecare.flex.tables import ProviderChange
 from homecare.market.tables import Organisation
+from homecare.packages.repository import readable_by_package, readable_packages
 from homecare.packages.tables import Package
+from homecare.people.repository import readable_people
 from homecare.people.tables import Person
 from homecare.reviews.domain import ReviewKind
 from homecare.reviews.tables import Review
@@ -251,11 +246,13 @@ JUDGED = {"fully": spec.FULLY_MET, "partially": spec.PARTIALLY_MET, "not": spec.
 
 
 def pounds(pence: int) -> str:
-    return f"{Decimal(pence) / 100:.2f}"
+    """The return's money columns: pounds as text to two places."""
+    return str(units.pounds(pence))
 
 
 def hours(minutes: int) -> str:
-    return f"{Decimal(minutes) / 60:.2f}"
+    """The return's hours columns: hours as text to two places."""
+    return str(units.hours(minutes))
 
 
 # --- rows --------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from homecare.api.context import RequestContext, authenticated
 from homecare.cld.build import build_cld, record_export
 from homecare.cld.validate import validate
+from homecare.http import RequestContext, authenticated
 
 router = APIRouter(tags=["exports"])
 

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from homecare.cld.spec import ALL_EVENTS, RULES, EventType, FieldRule, Format
 from homecare.errors import InvalidInput
-from homecare.people.domain import is_valid_nhs_number, normalise_postcode
+from homecare.geo.postcodes import normalise_postcode
+from homecare.people.domain import is_valid_nhs_number
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LA_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")

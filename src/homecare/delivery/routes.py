@@ -2,67 +2,35 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from homecare.access import Actor, Role, load_readable, readable_alerts, readable_visits
-from homecare.api.context import RequestContext, authenticated
-from homecare.delivery import monitoring, schedule
+from homecare.access import Actor, Role, load_readable
+from homecare.delivery import call_events, schedule, visit_actions
 from homecare.delivery.outcomes import VisitStatus
+from homecare.delivery.repository import (
+    alerts_of,
+    readable_visits,
+    visit_reads,
+    visits_seen_by,
+)
 from homecare.delivery.schemas import (
     AlertRead,
     AssignCarers,
-    AttendanceRead,
     BatchResults,
     CallEventBatch,
     CancelVisit,
     EventResultRead,
     Generated,
     GenerateVisits,
-    VisitCarerRead,
     VisitRead,
 )
-from homecare.delivery.tables import Alert, Attendance, Visit, VisitCarer
+from homecare.delivery.tables import Visit
 from homecare.errors import Forbidden
+from homecare.http import RequestContext, authenticated
 
 router = APIRouter(tags=["delivery"])
-
-_VISIT_COLUMNS = [f for f in VisitRead.model_fields if f not in ("assigned_carers", "attendances")]
-
-
-def visit_reads(session: Session, visits: Sequence[Visit]) -> list[VisitRead]:
-    """Visits with their carers and attendances, loaded in two queries for the lot."""
-    ids = [v.id for v in visits]
-    carers: dict[int, list[VisitCarerRead]] = defaultdict(list)
-    attendances: dict[int, list[AttendanceRead]] = defaultdict(list)
-    if ids:
-        for row in session.scalars(
-            select(VisitCarer)
-            .where(VisitCarer.visit_id.in_(ids))
-            .order_by(VisitCarer.care_worker_id)
-        ):
-            carers[row.visit_id].append(VisitCarerRead.model_validate(row))
-        for att in session.scalars(
-            select(Attendance)
-            .where(Attendance.visit_id.in_(ids))
-            .order_by(Attendance.care_worker_id)
-        ):
-            attendances[att.visit_id].append(AttendanceRead.model_validate(att))
-    return [
-        VisitRead.model_validate(
-            {
-                **{c: getattr(v, c) for c in _VISIT_COLUMNS},
-                "assigned_carers": carers[v.id],
-                "attendances": attendances[v.id],
-            }
-        )
-        for v in visits
-    ]
 
 
 def _provider_of(actor: Actor) -> int:
@@ -98,26 +66,7 @@ def list_visits(
 ) -> list[VisitRead]:
     """The visits the caller may see; a care worker's own in the order they are due."""
     with ctx.transaction() as (session, actor):
-        stmt = readable_visits(actor)
-        if day is not None:
-            stmt = stmt.where(Visit.day == day)
-        if package_id is not None:
-            stmt = stmt.where(Visit.package_id == package_id)
-        if status is not None:
-            stmt = stmt.where(Visit.status == status.value)
-        if actor.role is Role.CARE_WORKER:
-            stmt = stmt.join(
-                VisitCarer,
-                (VisitCarer.visit_id == Visit.id)
-                & (VisitCarer.care_worker_id == actor.care_worker_id),
-            ).order_by(
-                func.coalesce(VisitCarer.planned_start, Visit.window_start),
-                Visit.window_start,
-                Visit.id,
-            )
-        else:
-            stmt = stmt.order_by(Visit.window_start, Visit.id)
-        return visit_reads(session, session.scalars(stmt).all())
+        return visits_seen_by(session, actor, day=day, package_id=package_id, status=status)
 
 
 @router.get("/visits/{visit_id}", response_model=VisitRead)
@@ -163,7 +112,7 @@ def post_call_events(
     Safe to send again: each event answers applied, duplicate or rejected with a reason.
     """
     with ctx.transaction() as (session, actor):
-        results = monitoring.apply_events(
+        results = call_events.apply_events(
             session, actor=actor, at=ctx.now(), events=body.events, settings=ctx.settings
         )
         return BatchResults(results=[EventResultRead.model_validate(r) for r in results])
@@ -173,7 +122,7 @@ def post_call_events(
 def close_visits(ctx: RequestContext = Depends(authenticated)) -> dict[str, int]:
     """Closes overdue visits: missed, not at home, or delivered once every carer left."""
     with ctx.transaction() as (session, actor):
-        return monitoring.close_visits(session, actor=actor, at=ctx.now(), settings=ctx.settings)
+        return visit_actions.close_visits(session, actor=actor, at=ctx.now(), settings=ctx.settings)
 
 
 @router.post("/visits/{visit_id}/cancel", response_model=VisitRead)
@@ -182,7 +131,7 @@ def cancel_visit(
 ) -> VisitRead:
     """The person calls a visit off before its window opens, banking its hours if asked."""
     with ctx.transaction() as (session, actor):
-        visit = monitoring.cancel_visit(
+        visit = visit_actions.cancel_visit(
             session, actor=actor, at=ctx.now(), visit_id=visit_id, bank=body.bank
         )
         return visit_reads(session, [visit])[0]
@@ -196,16 +145,13 @@ def list_alerts(
     ctx: RequestContext = Depends(authenticated),
 ) -> list[AlertRead]:
     with ctx.transaction() as (session, actor):
-        stmt = readable_alerts(actor).order_by(Alert.raised_at, Alert.id)
-        if open_only is True:
-            stmt = stmt.where(Alert.acknowledged_at.is_(None))
-        elif open_only is False:
-            stmt = stmt.where(Alert.acknowledged_at.is_not(None))
-        return [AlertRead.model_validate(a) for a in session.scalars(stmt)]
+        return [AlertRead.model_validate(a) for a in alerts_of(session, actor, open_only)]
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertRead)
 def acknowledge_alert(alert_id: int, ctx: RequestContext = Depends(authenticated)) -> AlertRead:
     with ctx.transaction() as (session, actor):
-        alert = monitoring.acknowledge_alert(session, actor=actor, at=ctx.now(), alert_id=alert_id)
+        alert = visit_actions.acknowledge_alert(
+            session, actor=actor, at=ctx.now(), alert_id=alert_id
+        )
         return AlertRead.model_validate(alert)

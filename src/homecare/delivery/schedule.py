@@ -18,28 +18,21 @@ from sqlalchemy import Select, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import (
-    Actor,
-    Permission,
-    Role,
-    load_readable,
-    readable_packages,
-    readable_visits,
-    require,
-)
-from homecare.brokerage.domain import TIME_BAND_WINDOWS, Day, TimeBand
+from homecare.access import Actor, Permission, Role, load_readable, require
 from homecare.calendar import LONDON
+from homecare.community.tables import CommunityHours
 from homecare.delivery.outcomes import VisitStatus
+from homecare.delivery.repository import readable_visits
 from homecare.delivery.tables import Attendance, Visit, VisitCarer
 from homecare.errors import Conflict, Forbidden, InvalidInput
-from homecare.flex.tables import CommunityHours
+from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES, SUSPENDED_PACKAGE_STATUSES
+from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package, PackageVisit
+from homecare.pattern import TIME_BAND_WINDOWS, Day, TimeBand
 from homecare.people.tables import Person
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
 from homecare.workforce.tables import CareWorker
 
-SCHEDULED_PACKAGE_STATUSES = ("active", "in_hospital", "awaiting_review")
-SUSPENDED_PACKAGE_STATUSES = frozenset({"in_hospital", "awaiting_review"})
 """A person in hospital, or back and waiting for a review: their visits are suspended."""
 
 MAX_GENERATE_DAYS = 92

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from homecare.brokerage.domain import TimeBand
 from homecare.delivery.outcomes import VisitStatus
+from homecare.pattern import TimeBand
 
 MAX_EVENTS_PER_BATCH = 500
 """A phone's whole day fits many times over; larger bodies are refused before any work."""

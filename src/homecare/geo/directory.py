@@ -57,7 +57,3 @@ def import_rows(session: Session, rows: list[PostcodeRow]) -> int:
     session.add_all(PostcodePoint(**r.__dict__) for r in fresh)
     session.flush()
     return len(fresh)
-
-
-def lookup(session: Session, postcode: str) -> PostcodePoint | None:
-    return session.get(PostcodePoint, postcode)

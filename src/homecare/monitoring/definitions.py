@@ -584,7 +584,7 @@ KPIS: tuple[KpiDefinition, ...] = (
         95.0,
         "referral",
         "Referrals received in the period (London dates), by the brokerage rule "
-        "(homecare.brokerage.kpis): met once the package has started by the as-at date; "
+        "(homecare.brokerage.kpi_rules): met once the package has started by the as-at date; "
         "still with a provider or starting later: pending, not counted; turned down by "
         "every provider or never offered: missed; withdrawn: not counted.",
     ),

@@ -1,7 +1,7 @@
 """The 7 KPIs of Appendix 2 for every period and group, with the cases behind each miss.
 
 KPIs 1-4 are the brokerage KPIs: each referral's outcome comes from the very rules in
-`homecare.brokerage.kpis.RULES` (calendar-aware, evaluated once per referral, which is
+`homecare.brokerage.kpi_rules.RULES` (calendar-aware, evaluated once per referral, which is
 the only per-row Python here: a year has a few thousand referrals), so these figures
 always agree with `/kpis/brokerage`; the counting by period and group is Polars. KPIs 5-7
 are frames end to end. A KPI is counted per case (referral or visit) or per person
@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from homecare.brokerage.kpis import RULES, ReferralFacts
+from homecare.brokerage.kpi_rules import RULES, ReferralFacts
 from homecare.monitoring.data import Snapshot
 from homecare.monitoring.definitions import KPI_BY_NUMBER, KPIS, Split, rag
 from homecare.monitoring.measures import KEYS, Facts, groups, local_day, rollup

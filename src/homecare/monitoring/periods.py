@@ -174,3 +174,27 @@ def weekdays_in(period: Period) -> int:
         if (period.start + timedelta(days=full_weeks * 7 + offset)).weekday() < 5:
             count += 1
     return count
+
+
+def previous_period(period: Period) -> Period:
+    """The 4-week period before, across the turn of the ISO year."""
+    year, number = int(period.label[:4]), int(period.label[-2:])
+    if number == 1:
+        return four_week_period(year - 1, PERIODS_PER_YEAR)
+    return four_week_period(year, number - 1)
+
+
+def four_weeks_ending(period: Period) -> Period:
+    """The 4-week period itself, or the one holding the last day of a week or quarter."""
+    if period.kind is PeriodKind.FOUR_WEEKS:
+        return period
+    year = period.end.isocalendar().year
+    return next(p for p in periods_of_year(year, PeriodKind.FOUR_WEEKS) if p.contains(period.end))
+
+
+def periods_before(last: Period, count: int) -> list[Period]:
+    """`count` 4-week periods ending with the one that holds `last`'s end, oldest first."""
+    periods = [four_weeks_ending(last)]
+    while len(periods) < count:
+        periods.append(previous_period(periods[-1]))
+    return list(reversed(periods))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from homecare.api.context import RequestContext, authenticated
+from homecare.http import RequestContext, authenticated
 from homecare.monitoring import service
 from homecare.monitoring.periods import EXAMPLES
 from homecare.monitoring.schemas import DefinitionsOut, KpisReport, MeasureReport, MeasuresReport

@@ -22,6 +22,7 @@ from homecare.access import Actor, Role
 from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
 from homecare.errors import Forbidden, NotFound
+from homecare.market.repository import readable_contracts
 from homecare.market.tables import Contract, Lot, Organisation
 from homecare.monitoring.data import Scope, Window, load_snapshot
 from homecare.monitoring.definitions import (
@@ -41,6 +42,7 @@ from homecare.monitoring.periods import (
     PeriodKind,
     parse_period,
     periods_of_year,
+    previous_period,
 )
 from homecare.monitoring.schemas import (
     CaseValue,
@@ -87,7 +89,7 @@ def resolve_scope(session: Session, actor: Actor, provider_id: int | None = None
         return Scope(provider_ids=(own,), all_referrals=False)
     if actor.is_council:
         contracted = session.scalars(
-            select(Contract.provider_id).where(Contract.council_id == actor.organisation_id)
+            readable_contracts(actor).with_only_columns(Contract.provider_id)
         )
         providers = tuple(sorted(set(contracted)))
         if provider_id is not None and provider_id not in providers:
@@ -163,6 +165,18 @@ def current_period(now: datetime) -> Period:
     today = local_date(now)
     year = today.isocalendar().year
     return next(p for p in periods_of_year(year, PeriodKind.FOUR_WEEKS) if p.contains(today))
+
+
+def latest_complete(now: datetime) -> Period:
+    """The last 4-week period that has ended: its figures no longer move."""
+    return previous_period(current_period(now))
+
+
+def return_provider(actor: Actor, provider_id: int | None) -> int | None:
+    """The provider a return is for: a provider's manager only ever gets their own."""
+    if actor.role is Role.PROVIDER_MANAGER and provider_id is None:
+        return actor.organisation_id
+    return provider_id
 
 
 def _period(text: str | None, now: datetime) -> Period:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from homecare.brokerage.schemas import VisitOut
+from homecare.pattern import Day, TimeBand
+
+
+class VisitOut(BaseModel):
+    """One visit of a weekly pattern, as referrals, packages and changes show it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    day: Day
+    band: TimeBand
+    minutes: int
+    carers: int
 
 
 class PackageRead(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -11,36 +10,44 @@ from homecare import audit
 from homecare.access import Actor
 from homecare.errors import Forbidden
 from homecare.market.tables import Contract
+from homecare.packages.domain import PackageEvent, PackageStatus, next_status
 from homecare.packages.tables import Package, PackageVisit
-
-if TYPE_CHECKING:
-    from homecare.brokerage.domain import PlannedVisit
-    from homecare.brokerage.tables import Offer, Referral
+from homecare.pattern import PlannedVisit
 
 
 def start_package(
-    session: Session, *, actor: Actor, at: datetime, referral: Referral, offer: Offer
+    session: Session,
+    *,
+    actor: Actor,
+    at: datetime,
+    contract_id: int,
+    person_id: int,
+    referral_id: int,
+    weekly_minutes: int,
+    pattern: list[PlannedVisit],
+    outcomes: list[str],
+    starts_on: date,
 ) -> Package:
-    """The package the accepted offer creates, at the contract's rate, from the agreed date."""
-    contract = session.get(Contract, offer.contract_id)
+    """The package a placed referral starts, at the contract's rate, from the agreed date."""
+    contract = session.get(Contract, contract_id)
     assert contract is not None, "an offer always names a contract"
     package = Package(
-        council_id=referral.council_id,
-        person_id=referral.person_id,
-        provider_id=offer.provider_id,
+        council_id=contract.council_id,
+        person_id=person_id,
+        provider_id=contract.provider_id,
         contract_id=contract.id,
-        lot_id=referral.lot_id,
-        referral_id=referral.id,
-        status="active",
-        weekly_minutes=referral.weekly_minutes,
+        lot_id=contract.lot_id,
+        referral_id=referral_id,
+        status=PackageStatus.ACTIVE.value,
+        weekly_minutes=weekly_minutes,
         hourly_rate_pence=contract.hourly_rate_pence,
-        outcomes=list(referral.outcomes_sought),
-        starts_on=offer.agreed_start or referral.required_start,
+        outcomes=outcomes,
+        starts_on=starts_on,
         agreed_at=at,
     )
     package.visits = [
-        PackageVisit(day=v.day, band=v.band, minutes=v.minutes, carers=v.carers)
-        for v in referral.visits
+        PackageVisit(day=v.day.value, band=v.band.value, minutes=v.minutes, carers=v.carers)
+        for v in pattern
     ]
     session.add(package)
     session.flush()
@@ -51,8 +58,8 @@ def start_package(
         action="package.agreed",
         entity="package",
         entity_id=package.id,
-        referral_id=referral.id,
-        provider_id=offer.provider_id,
+        referral_id=referral_id,
+        provider_id=contract.provider_id,
         weekly_minutes=package.weekly_minutes,
         starts_on=package.starts_on.isoformat(),
     )
@@ -80,7 +87,7 @@ def transfer_in_package(
         contract_id=contract.id,
         lot_id=contract.lot_id,
         referral_id=None,
-        status="active",
+        status=PackageStatus.ACTIVE.value,
         weekly_minutes=sum(v.carer_minutes for v in pattern),
         hourly_rate_pence=contract.hourly_rate_pence,
         outcomes=outcomes,
@@ -110,3 +117,11 @@ def transfer_in_package(
         weekly_minutes=package.weekly_minutes,
     )
     return package
+
+
+def move_status(package: Package, event: PackageEvent) -> None:
+    """The one place a package's status changes, by the lifecycle's rules.
+
+    The action that causes the move (an admission, a discharge, a review) audits itself.
+    """
+    package.status = next_status(package.status, event).value

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from homecare.errors import InvalidInput
-
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
@@ -41,14 +38,6 @@ def normalise_nhs_number(value: str, *, field: str = "nhs_number") -> str:
 def format_nhs_number(digits: str) -> str:
     """NHS numbers are shown 3-3-4, as on letters and cards."""
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
-
-
-def normalise_postcode(value: str, *, field: str = "postcode") -> str:
-    """Upper case with one space before the inward code, e.g. 'LS12 1AU'."""
-    match = _POSTCODE.match(value.strip().upper())
-    if not match:
-        raise InvalidInput(f"'{value}' is not a UK postcode", field=field)
-    return f"{match.group(1)} {match.group(2)}"
 
 
 def age_on(born: date, on: date) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from homecare.access import load_readable, readable_people
-from homecare.api.context import RequestContext, authenticated
+from homecare.access import load_readable
+from homecare.http import RequestContext, authenticated
+from homecare.people.repository import people_of, readable_people
 from homecare.people.schemas import PersonCreate, PersonRead
 from homecare.people.service import record_person
 from homecare.people.tables import Person
@@ -16,7 +17,7 @@ router = APIRouter(tags=["people"])
 @router.get("/people", response_model=list[PersonRead])
 def list_people(ctx: RequestContext = Depends(authenticated)) -> list[Person]:
     with ctx.transaction() as (session, actor):
-        return list(session.scalars(readable_people(actor).order_by(Person.id)))
+        return people_of(session, actor)
 
 
 @router.get("/people/{person_id}", response_model=PersonRead)

@@ -11,9 +11,10 @@ from homecare import audit
 from homecare.access import Actor, Permission, require
 from homecare.calendar import local_date
 from homecare.errors import Conflict, InvalidInput
-from homecare.geo.directory import lookup
+from homecare.geo.postcodes import normalise_postcode
+from homecare.geo.repository import lookup
 from homecare.market.tables import Organisation
-from homecare.people.domain import age_on, normalise_nhs_number, normalise_postcode
+from homecare.people.domain import age_on, normalise_nhs_number
 from homecare.people.schemas import PersonCreate
 from homecare.people.tables import Person
 

@@ -1,7 +1,7 @@
 """The quality records as the HTTP API takes and shows them.
 
 The inputs only fix the shapes: the codes, ranges and rules between fields are checked by
-`homecare.quality.service`, which names the field at fault, so the API and a simulation
+`homecare.quality.rules`, which names the field at fault, so the API and a simulation
 calling the service directly are held to the same rules. Money is shown in pence and in
 pounds to two decimals.
 """
@@ -13,17 +13,13 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.quality import service as rules
+from homecare.quality import domain
 from homecare.quality.tables import RefundCredit, StaffingSpend
+from homecare.units import pounds
 
 
 def _one_of(codes: tuple[str, ...]) -> str:
     return "One of: " + ", ".join(codes)
-
-
-def pounds(pence: int) -> Decimal:
-    """Pence as pounds with two decimals (shown as a string such as "12.50")."""
-    return (Decimal(pence) / 100).quantize(Decimal("0.01"))
 
 
 class _In(BaseModel):
@@ -42,15 +38,15 @@ class _Out(BaseModel):
 
 
 class StaffMovementCreate(_In):
-    kind: str = Field(description=_one_of(rules.MOVEMENT_KINDS))
+    kind: str = Field(description=_one_of(domain.MOVEMENT_KINDS))
     on: date = Field(description="The day the care worker started or left; not in the future")
     care_worker_id: int | None = Field(default=None, description="One of your care workers")
     contract_type: str | None = Field(
         default=None,
-        description=_one_of(rules.CONTRACT_TYPES) + "; defaults to the care worker's",
+        description=_one_of(domain.CONTRACT_TYPES) + "; defaults to the care worker's",
     )
     reason: str | None = Field(
-        default=None, description="Leavers only. " + _one_of(rules.LEAVER_REASONS)
+        default=None, description="Leavers only. " + _one_of(domain.LEAVER_REASONS)
     )
 
 
@@ -84,10 +80,10 @@ class SicknessAbsenceRead(_Out):
 class TrainingCreate(_In):
     care_worker_id: int = Field(description="One of your care workers")
     course: str = Field(description="Up to 200 characters")
-    category: str = Field(description=_one_of(rules.TRAINING_CATEGORIES))
+    category: str = Field(description=_one_of(domain.TRAINING_CATEGORIES))
     completed_on: date
     hours: float = Field(
-        allow_inf_nan=False, description=f"More than 0, at most {rules.MAX_TRAINING_HOURS:g}"
+        allow_inf_nan=False, description=f"More than 0, at most {domain.MAX_TRAINING_HOURS:g}"
     )
 
 
@@ -143,7 +139,7 @@ class StaffingSpendRead(BaseModel):
 
 
 class PeopleSurveyCreate(_In):
-    respondent: str = Field(description=_one_of(rules.RESPONDENTS))
+    respondent: str = Field(description=_one_of(domain.RESPONDENTS))
     answered_on: date
     person_id: int | None = Field(
         default=None, description="The person receiving care, one you serve"
@@ -154,7 +150,7 @@ class PeopleSurveyCreate(_In):
         default=None, description="Unpaid carers only: well supported by the paid carers"
     )
     source: str = Field(
-        default="survey", description=_one_of(rules.SURVEY_SOURCES) + " (a review conversation)"
+        default="survey", description=_one_of(domain.SURVEY_SOURCES) + " (a review conversation)"
     )
     comment: str | None = Field(default=None, description="Up to 2000 characters")
 
@@ -171,17 +167,17 @@ class PeopleSurveyRead(_Out):
 
 
 class CaseStudyCreate(_In):
-    kind: str = Field(description=_one_of(rules.CASE_STUDY_KINDS))
+    kind: str = Field(description=_one_of(domain.CASE_STUDY_KINDS))
     title: str = Field(description="Up to 200 characters")
     summary: str = Field(description="Up to 4000 characters")
     occurred_on: date
     person_id: int | None = Field(default=None, description="A person you serve")
     services_relieved: list[str] = Field(
         default_factory=list,
-        description="pressure_off_other_services only. " + _one_of(rules.SERVICES_RELIEVED),
+        description="pressure_off_other_services only. " + _one_of(domain.SERVICES_RELIEVED),
     )
     formulated_with: list[str] = Field(
-        default_factory=list, description=_one_of(rules.FORMULATED_WITH)
+        default_factory=list, description=_one_of(domain.FORMULATED_WITH)
     )
 
 
@@ -200,7 +196,7 @@ class CaseStudyRead(_Out):
 
 class ComplaintCreate(_In):
     received_on: date
-    category: str = Field(description=_one_of(rules.COMPLAINT_CATEGORIES))
+    category: str = Field(description=_one_of(domain.COMPLAINT_CATEGORIES))
     summary: str = Field(description="Up to 2000 characters")
     person_id: int | None = Field(default=None, description="A person you serve")
 
@@ -221,9 +217,9 @@ class ComplaintRead(_Out):
 
 class IncidentCreate(_In):
     occurred_on: date
-    category: str = Field(description=_one_of(rules.INCIDENT_CATEGORIES))
+    category: str = Field(description=_one_of(domain.INCIDENT_CATEGORIES))
     summary: str = Field(description="Up to 2000 characters")
-    reported_to: list[str] = Field(description="At least one. " + _one_of(rules.REPORTED_TO))
+    reported_to: list[str] = Field(description="At least one. " + _one_of(domain.REPORTED_TO))
     person_id: int | None = Field(default=None, description="A person you serve")
 
 
@@ -238,7 +234,7 @@ class IncidentRead(_Out):
 class RefundCreate(_In):
     issued_on: date
     amount_pence: int = Field(description="More than 0")
-    reason: str = Field(description=_one_of(rules.REFUND_REASONS))
+    reason: str = Field(description=_one_of(domain.REFUND_REASONS))
     package_id: int | None = Field(default=None, description="One of your packages")
 
 

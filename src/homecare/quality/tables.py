@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeAlias, TypeVar
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -182,3 +183,33 @@ class StaffingSpend(Base):
     """Coordinators, managers, trainers and office staff."""
     total_spend_pence: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+QualityRecord: TypeAlias = (
+    StaffMovement
+    | SicknessAbsence
+    | TrainingRecord
+    | StaffSurveyResponse
+    | PeopleSurveyResponse
+    | CaseStudy
+    | Complaint
+    | Incident
+    | RefundCredit
+    | StaffingSpend
+)
+"""Every table here carries the `provider_id` the records belong to."""
+
+RecordT = TypeVar(
+    "RecordT",
+    StaffMovement,
+    SicknessAbsence,
+    TrainingRecord,
+    StaffSurveyResponse,
+    PeopleSurveyResponse,
+    CaseStudy,
+    Complaint,
+    Incident,
+    RefundCredit,
+    StaffingSpend,
+)
+"""Any one kind of quality record, for the code that treats every kind alike."""

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from homecare.api.context import RequestContext, authenticated
+from homecare.http import RequestContext, authenticated
 from homecare.monitoring.service import compute_return
 from homecare.returns.download import XLSX, return_file
 

@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import Actor, Role, load_readable, readable_by_package
+from homecare.access import Actor, Role, load_readable
 from homecare.errors import Conflict, Forbidden
+from homecare.packages.repository import readable_by_package
 from homecare.reviews.domain import check_ratings
 from homecare.reviews.tables import Review
 

@@ -7,11 +7,11 @@ from datetime import date
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from homecare.api.context import RequestContext, authenticated
 from homecare.calendar import local_date
-from homecare.flex.hospital import open_review
+from homecare.http import RequestContext, authenticated
 from homecare.reviews import service
 from homecare.reviews.domain import Progress, is_overdue, made_progress
+from homecare.reviews.repository import open_review
 from homecare.reviews.schemas import (
     DomainProgress,
     OutcomePoint,

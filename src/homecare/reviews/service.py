@@ -16,19 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import (
-    Actor,
-    Permission,
-    load_readable,
-    readable_by_package,
-    readable_packages,
-    readable_people,
-)
+from homecare.access import Actor, Permission, load_readable
 from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
+from homecare.delivery import suspension
 from homecare.errors import Conflict, Forbidden
-from homecare.flex.hospital import open_review, resume_after_review
+from homecare.packages.domain import PackageEvent, PackageStatus
+from homecare.packages.repository import readable_by_package, readable_packages
+from homecare.packages.service import move_status
 from homecare.packages.tables import Package
+from homecare.people.repository import readable_people
 from homecare.people.tables import Person
 from homecare.reviews.domain import (
     Connection,
@@ -36,6 +33,7 @@ from homecare.reviews.domain import (
     Rating,
     Recorded,
     ReviewKind,
+    after_hospital_due,
     check_connection,
     check_ratings,
     first_review_due,
@@ -43,6 +41,7 @@ from homecare.reviews.domain import (
     progress_over,
     reconcile,
 )
+from homecare.reviews.repository import open_review
 from homecare.reviews.tables import Review, SocialConnection
 
 
@@ -105,6 +104,38 @@ def ensure_reviews_due(
         if _schedule_next(session, actor=actor, at=at, package=package, settings=settings):
             created += 1
     return created
+
+
+def open_after_hospital_review(
+    session: Session, *, package: Package, discharged_on: date
+) -> Review:
+    """The review due within three working days of a discharge that asked for one.
+
+    A review already open is brought forward and becomes it, so a package never has two
+    reviews open at once. The discharge that asks for it audits it.
+    """
+    due = after_hospital_due(discharged_on)
+    review = open_review(session, package.id)
+    if review is None:
+        review = Review(package_id=package.id, person_id=package.person_id, due_on=due)
+        session.add(review)
+    review.kind = ReviewKind.AFTER_HOSPITAL.value
+    review.due_on = min(review.due_on, due)
+    session.flush()
+    return review
+
+
+def resume_after_review(session: Session, *, package: Package, at: datetime) -> int:
+    """After the after-hospital review, care resumes from now; returns the visits resumed.
+
+    Only while the package awaits that review: someone readmitted before it stays suspended.
+    """
+    if package.status != PackageStatus.AWAITING_REVIEW:
+        return 0
+    move_status(package, PackageEvent.REVIEWED)
+    resumed = suspension.resume_visits(session, package_id=package.id, since=at)
+    suspension.recount_stay_held_for_review(session, package_id=package.id)
+    return resumed
 
 
 def _check_connections(

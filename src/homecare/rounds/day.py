@@ -15,12 +15,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from homecare.brokerage.domain import TIME_BAND_WINDOWS, Day, TimeBand
 from homecare.calendar import LONDON
+from homecare.geo.distance import Point
 from homecare.packages.tables import Package, PackageVisit
+from homecare.pattern import TIME_BAND_WINDOWS, Day, TimeBand
 from homecare.people.tables import Person
 from homecare.rounds.model import Carer, ObjectiveKind, Problem, SyncKind, Task, Visit
-from homecare.rounds.travel import Point, TravelMatrixSource
+from homecare.rounds.travel import TravelMatrixSource
 from homecare.workforce.domain import TravelMode
 from homecare.workforce.tables import CareWorker
 

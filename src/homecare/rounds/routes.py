@@ -3,86 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from homecare.access import Permission, load_readable, readable_rounds, require
-from homecare.api.context import RequestContext, authenticated
+from homecare.access import Permission, load_readable, require
 from homecare.errors import InvalidInput, NotFound
-from homecare.people.tables import Person
+from homecare.http import RequestContext, authenticated
+from homecare.rounds.repository import (
+    plan_of_day,
+    plan_read,
+    readable_rounds,
+    round_read,
+    rounds_as_geojson,
+    rounds_of_day,
+)
 from homecare.rounds.schemas import (
     GeoJson,
     OptimiseDay,
     PlanRead,
     RoundRead,
-    StopRead,
-    UnassignedRead,
 )
 from homecare.rounds.service import optimise_day
-from homecare.rounds.tables import Round, RoundPlan
+from homecare.rounds.tables import Round
 from homecare.rounds.travel import travel_source
-from homecare.workforce.tables import CareWorker
 
 router = APIRouter(tags=["rounds"])
-
-
-def round_read(session: Session, r: Round) -> RoundRead:
-    worker = session.get(CareWorker, r.care_worker_id)
-    assert worker is not None
-    people = {
-        p.id: p
-        for p in session.scalars(
-            select(Person).where(Person.id.in_([s.person_id for s in r.stops]))
-        )
-    }
-    return RoundRead(
-        id=r.id,
-        care_worker_id=worker.id,
-        care_worker_name=worker.name,
-        day=r.day,
-        shift_start=r.shift_start,
-        shift_end=r.shift_end,
-        break_start=r.break_start,
-        break_minutes=r.break_minutes,
-        travel_mode=r.travel_mode,
-        travel_minutes=r.travel_minutes,
-        contact_minutes=r.contact_minutes,
-        stops=[
-            StopRead(
-                sequence=s.sequence,
-                person_id=s.person_id,
-                person_name=f"{people[s.person_id].given_name} {people[s.person_id].family_name}",
-                address=people[s.person_id].address,
-                postcode=people[s.person_id].postcode,
-                planned_start=s.planned_start,
-                window_start=s.window_start,
-                window_end=s.window_end,
-                minutes=s.minutes,
-                travel_minutes=s.travel_minutes,
-                carers=s.carers,
-                partner_care_worker_id=s.partner_care_worker_id,
-                latitude=s.latitude,
-                longitude=s.longitude,
-            )
-            for s in r.stops
-        ],
-    )
-
-
-def plan_read(plan: RoundPlan) -> PlanRead:
-    return PlanRead(
-        id=plan.id,
-        provider_id=plan.provider_id,
-        day=plan.day,
-        optimised_at=plan.optimised_at,
-        seconds=plan.seconds,
-        measures=plan.measures,
-        rounds=len(plan.rounds),
-        unassigned=[UnassignedRead.model_validate(u) for u in plan.unassigned],
-    )
 
 
 @router.get("/rounds", response_model=list[RoundRead])
@@ -92,8 +37,7 @@ def list_rounds(
 ) -> list[RoundRead]:
     """A provider manager sees every round of their provider; a care worker their own."""
     with ctx.transaction() as (session, actor):
-        stmt = readable_rounds(actor).where(Round.day == day).order_by(Round.id)
-        return [round_read(session, r) for r in session.scalars(stmt)]
+        return rounds_of_day(session, actor, day)
 
 
 @router.get("/rounds/geojson", response_model=GeoJson)
@@ -103,36 +47,7 @@ def rounds_geojson(
 ) -> GeoJson:
     """Each round as a line through its stops, and each stop as a point: for any map."""
     with ctx.transaction() as (session, actor):
-        features: list[dict[str, Any]] = []
-        for r in session.scalars(readable_rounds(actor).where(Round.day == day)):
-            coordinates = [[s.longitude, s.latitude] for s in r.stops]
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "LineString", "coordinates": coordinates},
-                    "properties": {
-                        "round_id": r.id,
-                        "care_worker_id": r.care_worker_id,
-                        "travel_mode": r.travel_mode,
-                        "travel_minutes": r.travel_minutes,
-                    },
-                }
-            )
-            features += [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
-                    "properties": {
-                        "round_id": r.id,
-                        "sequence": s.sequence,
-                        "planned_start": s.planned_start.isoformat(),
-                        "carers": s.carers,
-                        "person_id": s.person_id,
-                    },
-                }
-                for s in r.stops
-            ]
-        return GeoJson(features=features)
+        return rounds_as_geojson(session, actor, day)
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead)
@@ -149,11 +64,7 @@ def get_plan(day: date, ctx: RequestContext = Depends(authenticated)) -> PlanRea
     every visit it could not place with the reason."""
     with ctx.transaction() as (session, actor):
         require(actor, Permission.MANAGE_WORKFORCE)
-        plan = session.scalar(
-            select(RoundPlan).where(
-                RoundPlan.provider_id == actor.organisation_id, RoundPlan.day == day
-            )
-        )
+        plan = plan_of_day(session, actor, day)
         if plan is None:
             raise NotFound(f"no rounds planned for {day.isoformat()}")
         return plan_read(plan)

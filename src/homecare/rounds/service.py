@@ -106,6 +106,14 @@ def _warm_start(session: Session, dp: DayProblem) -> list[list[int]] | None:
     return routes
 
 
+def planning_provider(actor: Actor) -> int:
+    """The provider whose rounds the actor plans: only a provider's manager plans, its own."""
+    require(actor, Permission.MANAGE_WORKFORCE)
+    if actor.role is not Role.PROVIDER_MANAGER or actor.organisation_id is None:
+        raise Forbidden("only a provider's manager plans rounds")
+    return actor.organisation_id
+
+
 def optimise_day(
     session: Session,
     *,

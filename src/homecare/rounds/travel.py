@@ -21,16 +21,11 @@ from operator import add
 from typing import Any, Protocol
 
 from homecare.config import Settings
+from homecare.geo.distance import EARTH_RADIUS_KM, Point
 from homecare.workforce.domain import TravelMode
-
-Point = tuple[float, float]
-"""A location as (latitude, longitude) in decimal degrees (WGS84)."""
 
 HttpGet = Callable[[str, float], Mapping[str, Any]]
 """Fetch a URL with a timeout in seconds and return the decoded JSON object."""
-
-EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG), the usual choice for haversine distances."""
 
 DEFAULT_DRIVE_PARKING_MINUTES = 3.0
 
@@ -108,17 +103,6 @@ def _check_points(points: Sequence[Point]) -> None:
             raise ValueError(
                 f"point {index} {(lat, lon)!r} is not (latitude, longitude) in degrees"
             )
-
-
-def great_circle_km(a: Point, b: Point) -> float:
-    """Haversine distance in kilometres; stable for the short hops of a care round."""
-    lat1, lon1 = math.radians(a[0]), math.radians(a[1])
-    lat2, lon2 = math.radians(b[0]), math.radians(b[1])
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 class GreatCircleTravel:

@@ -1,4 +1,8 @@
-"""Names and streets for generated people: plausible, not real people."""
+"""Names, streets and places for generated areas: plausible, not real people.
+
+Streets, districts, hospitals and community places are kept by area, so each area's
+people live, go into hospital and join groups in their own town.
+"""
 
 from __future__ import annotations
 
@@ -188,7 +192,52 @@ DISTRICTS = {
     "E05011385": "Armley",
     "E05011387": "Bramley",
     "E05012648": "Farnley",
+    # Leicester's 21 wards (2015)
+    "E05010458": "Abbey",
+    "E05010459": "Aylestone",
+    "E05010460": "Beaumont Leys",
+    "E05010461": "Belgrave",
+    "E05010462": "Braunstone Park & Rowley Fields",
+    "E05010463": "Castle",
+    "E05010464": "Evington",
+    "E05010465": "Eyres Monsell",
+    "E05010466": "Fosse",
+    "E05010467": "Humberstone & Hamilton",
+    "E05010468": "Knighton",
+    "E05010469": "North Evington",
+    "E05010470": "Rushey Mead",
+    "E05010471": "Saffron",
+    "E05010472": "Spinney Hills",
+    "E05010473": "Stoneygate",
+    "E05010474": "Thurncourt",
+    "E05010475": "Troon",
+    "E05010476": "Westcotes",
+    "E05010477": "Western",
+    "E05010478": "Wycliffe",
 }
+"""District names for an address, by ward code."""
+HOSPITALS = {
+    "leeds-pilot": ("Leeds General Infirmary", "St James's University Hospital"),
+    "leicester": ("Leicester Royal Infirmary", "Leicester General Hospital", "Glenfield Hospital"),
+}
+"""Where the area's people are admitted to, by area."""
+COMMUNITY_PLACES = {
+    "leeds-pilot": (
+        ("Armley Library reading group", "Meet others who enjoy books, then go on their own"),
+        ("Bramley Baths older people's swim", "Regain confidence in the water"),
+        ("St Bartholomew's lunch club", "A weekly hot lunch with neighbours"),
+        ("Armley Park walking group", "Walk with others to build strength and stamina"),
+        ("Community café craft morning", "Rebuild a social circle after bereavement"),
+    ),
+    "leicester": (
+        ("Central Library reading group", "Meet others who enjoy books, then go on their own"),
+        ("Aylestone Leisure Centre older people's swim", "Regain confidence in the water"),
+        ("Belgrave Neighbourhood Centre lunch club", "A weekly hot lunch with neighbours"),
+        ("Abbey Park walking group", "Walk with others to build strength and stamina"),
+        ("Community café craft morning", "Rebuild a social circle after bereavement"),
+    ),
+}
+"""Community resources people are introduced to, with the purpose, by area."""
 PROVIDER_NAMES = (
     "Aire Valley Home Care",
     "West Leeds Community Care",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
-from homecare.brokerage.domain import Day, PlannedVisit, TimeBand
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.scenario.figures import AGE_BANDS
 
 T = TypeVar("T")

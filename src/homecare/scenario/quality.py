@@ -25,7 +25,7 @@ from homecare.delivery.tables import Visit
 from homecare.packages.tables import Package
 from homecare.quality import service as quality
 from homecare.quality.tables import SicknessAbsence
-from homecare.scenario.build import Area
+from homecare.scenario.area import Area
 from homecare.workforce.tables import CareWorker
 
 LEAVE_PER_CARER_DAY = 0.49 / 365

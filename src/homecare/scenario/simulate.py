@@ -26,7 +26,8 @@ from homecare.calendar import LONDON, local_date
 from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.people.service import record_person
-from homecare.scenario.build import Area, ReferralPlan, person_create
+from homecare.scenario.area import Area
+from homecare.scenario.plans import ReferralPlan, person_create
 
 LATE_IN_DAY = time(15, 0)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare.access import SYSTEM_ACTOR
-from homecare.brokerage.kpis import compute_kpis
+from homecare.brokerage.kpi_rules import compute_kpis
 from homecare.brokerage.repository import awaiting_care, referral_facts
 from homecare.market.tables import Organisation
 from homecare.packages.tables import Package, PackageVisit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from homecare.api.context import RequestContext, authenticated
+from homecare.http import RequestContext, authenticated
 from homecare.timebank import service
 from homecare.timebank.schemas import EnvelopeOpen, PeriodEndsRead, TimeBankMove, TimeBankRead
 

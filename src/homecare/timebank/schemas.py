@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.brokerage.repository import hours
 from homecare.timebank.ledger import MAX_PERIOD_WEEKS
 from homecare.timebank.service import Statement
 from homecare.timebank.tables import TimeBankEntry
+from homecare.units import hours
 
 MAX_MINUTES = MAX_PERIOD_WEEKS * 7 * 24 * 60
 """Round-the-clock care for the longest period: more than any envelope can hold."""

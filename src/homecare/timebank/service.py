@@ -16,18 +16,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import (
-    Actor,
-    Permission,
-    load_readable,
-    readable_package_ids,
-    readable_packages,
-    require,
-)
+from homecare.access import Actor, Permission, load_readable, require
 from homecare.calendar import local_date
-from homecare.delivery.schedule import SCHEDULED_PACKAGE_STATUSES
 from homecare.delivery.tables import Visit
 from homecare.errors import Conflict, InvalidInput, NotFound
+from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES
+from homecare.packages.repository import readable_package_ids, readable_packages
 from homecare.packages.tables import Package
 from homecare.timebank import ledger
 from homecare.timebank.ledger import Balances, Kind, LedgerRefusal, Movement, Pot, Terms

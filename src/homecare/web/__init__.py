@@ -1,7 +1,8 @@
 """The web application: server-rendered pages in the GOV.UK Design System's patterns.
 
-Pages call the same services and `readable_*` statements as the HTTP API, with the actor
-of the signed-in web session, so a page can never show more than the API would. The
+Pages build no queries of their own: they call the areas' repository reads (built on the
+`readable_*` statements) and service actions, as the HTTP API does, with the actor of the
+signed-in web session, so a page can never show more than the API would. The
 front-end libraries are served from `static/vendor/`, which `scripts/build-assets` fills
 from npm; without them the pages still work, unstyled.
 """

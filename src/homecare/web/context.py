@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor
+from homecare.accounts.repository import user_with_organisation
 from homecare.accounts.service import actor_for_user
-from homecare.accounts.tables import UserAccount
 from homecare.accounts.web_sessions import SESSION_COOKIE, current_web_session
 from homecare.clock import Clock
 from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.errors import NotAuthenticated
-from homecare.market.tables import Organisation
 from homecare.web import csrf
 
 
@@ -66,10 +65,7 @@ class WebContext:
                 raise SignInRequired from exc
             if form is not None:
                 csrf.check(self.request, form, record.csrf_token)
-            user = session.get(UserAccount, record.user_id)
-            assert user is not None
-            organisation = session.get(Organisation, user.organisation_id)
-            assert organisation is not None
+            user, organisation = user_with_organisation(session, record.user_id)
             me = SignedIn(
                 actor=actor_for_user(session, user),
                 name=user.name,

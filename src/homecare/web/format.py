@@ -120,6 +120,25 @@ def band_name(code: str) -> str:
     return BANDS.get(code, code)
 
 
+TASKS = {
+    "personal_care": "Personal care",
+    "medication": "Medication",
+    "moving_and_handling": "Moving and handling",
+    "dementia": "Dementia care",
+    "catheter_care": "Catheter care",
+    "stoma_care": "Stoma care",
+    "peg_feeding": "PEG feeding",
+    "pressure_care": "Pressure care",
+    "end_of_life": "End of life care",
+    "diabetes_insulin": "Insulin for diabetes",
+}
+
+
+def task_names(codes: list[str]) -> list[str]:
+    """Delegated healthcare tasks as a care worker reads them: 'PEG feeding'."""
+    return [TASKS.get(t, t.replace("_", " ").capitalize()) for t in codes]
+
+
 def sentence(message: str) -> str:
     """A service's message as a sentence on a page: capital first letter, no full stop."""
     text = message.strip().rstrip(".")

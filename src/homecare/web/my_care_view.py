@@ -1,5 +1,5 @@
 """What the person's pages show, in their words: the visit pattern, the coming visits, the
-time-bank balance, hours typed on a form, and who is answering a consent request.
+time-bank lines, hours typed on a form, and who is answering a consent request.
 """
 
 from __future__ import annotations
@@ -7,26 +7,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import Actor, Role, readable_visits
-from homecare.accounts.tables import UserAccount
-from homecare.delivery.tables import Visit, VisitCarer
-from homecare.errors import NotFound
+from homecare.delivery.tables import Visit
 from homecare.people.tables import Person
-from homecare.timebank import service as timebank
 from homecare.timebank.ledger import Kind, Pot
 from homecare.timebank.service import Statement
 from homecare.timebank.tables import TimeBankEntry
 from homecare.web import forms
 from homecare.web.context import SignedIn
 from homecare.web.format import BANDS, DAYS
-from homecare.workforce.tables import CareWorker
 
 BAND_ORDER = tuple(BANDS)
 DAY_ORDER = tuple(DAYS)
@@ -75,21 +67,6 @@ def pattern_in_words(visits: list[tuple[str, str, int, int]]) -> list[str]:
     return lines
 
 
-def provider_contacts(session: Session, provider_id: int) -> list[UserAccount]:
-    """The provider's managers, whom the person can write to about their care."""
-    return list(
-        session.scalars(
-            select(UserAccount)
-            .where(
-                UserAccount.organisation_id == provider_id,
-                UserAccount.role == Role.PROVIDER_MANAGER.value,
-            )
-            .order_by(UserAccount.id)
-            .limit(2)
-        )
-    )
-
-
 # --- coming visits -----------------------------------------------------------------------
 
 
@@ -104,58 +81,15 @@ def _first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
 
 
-def coming_visits(
-    session: Session, actor: Actor, package_id: int, today: date
-) -> list[ComingVisit]:
-    """The next seven days' visits with the first names of the care workers coming."""
-    visits = list(
-        session.scalars(
-            readable_visits(actor)
-            .where(
-                Visit.package_id == package_id,
-                Visit.day >= today,
-                Visit.day < today + timedelta(days=COMING_DAYS),
-            )
-            .order_by(Visit.window_start, Visit.id)
-        )
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    if visits:
-        rows = session.execute(
-            select(VisitCarer.visit_id, CareWorker.name)
-            .join(CareWorker, CareWorker.id == VisitCarer.care_worker_id)
-            .where(VisitCarer.visit_id.in_([v.id for v in visits]))
-            .order_by(VisitCarer.id)
-        )
-        for visit_id, name in rows:
-            names[visit_id].append(_first_name(name))
-    return [ComingVisit(v, names[v.id], VISIT_STATUS.get(v.status)) for v in visits]
+def coming_visit_rows(rows: list[tuple[Visit, list[str]]]) -> list[ComingVisit]:
+    """The coming visits with the first names of the care workers coming, and how each went."""
+    return [
+        ComingVisit(v, [_first_name(n) for n in names], VISIT_STATUS.get(v.status))
+        for v, names in rows
+    ]
 
 
 # --- the time bank -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Balance:
-    statement: Statement
-    delivered_minutes: int
-
-
-def balance_of(session: Session, actor: Actor, package_id: int) -> Balance | None:
-    """The envelope's balances, or None for a package on fixed weekly hours."""
-    try:
-        statement = timebank.balance(session, actor=actor, package_id=package_id)
-    except NotFound:
-        return None
-    account_id = statement.entries[0].account_id if statement.entries else None
-    delivered = session.scalar(
-        select(func.coalesce(func.sum(TimeBankEntry.minutes), 0)).where(
-            TimeBankEntry.account_id == account_id,
-            TimeBankEntry.kind == Kind.DELIVERY.value,
-            TimeBankEntry.period_start == statement.period_start,
-        )
-    )
-    return Balance(statement, -int(delivered or 0))
 
 
 def bank_lines(statement: Statement) -> list[TimeBankEntry]:
@@ -163,14 +97,6 @@ def bank_lines(statement: Statement) -> list[TimeBankEntry]:
     moves = (Kind.BANK.value, Kind.DRAW.value)
     lines = [e for e in statement.entries if e.pot == Pot.BANK.value and e.kind in moves]
     return lines[-BANK_LINES_SHOWN:]
-
-
-def hours_text(minutes: int) -> str:
-    hours, rest = divmod(abs(minutes), 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours or not rest else []
-    if rest:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return ("minus " if minutes < 0 else "") + " ".join(parts)
 
 
 def parse_hours(form: FormData, errors: dict[str, str], verb: str) -> int | None:

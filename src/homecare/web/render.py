@@ -46,6 +46,7 @@ environment.filters.update(
     nhs=fmt.format_nhs,
     day=fmt.day_name,
     band=fmt.band_name,
+    tasks=fmt.task_names,
     sentence=fmt.sentence,
 )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from homecare.access import load_readable, readable_care_workers
-from homecare.api.context import RequestContext, authenticated
+from homecare.access import load_readable
+from homecare.http import RequestContext, authenticated
+from homecare.workforce.repository import care_workers_of, readable_care_workers
 from homecare.workforce.schemas import CareWorkerCreate, CareWorkerRead
 from homecare.workforce.service import add_care_worker
 from homecare.workforce.tables import CareWorker
@@ -16,7 +17,7 @@ router = APIRouter(tags=["workforce"])
 @router.get("/care-workers", response_model=list[CareWorkerRead])
 def list_care_workers(ctx: RequestContext = Depends(authenticated)) -> list[CareWorker]:
     with ctx.transaction() as (session, actor):
-        return list(session.scalars(readable_care_workers(actor).order_by(CareWorker.id)))
+        return care_workers_of(session, actor)
 
 
 @router.get("/care-workers/{care_worker_id}", response_model=CareWorkerRead)

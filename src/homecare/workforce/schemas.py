@@ -6,7 +6,7 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.brokerage.domain import Day
+from homecare.pattern import Day
 from homecare.workforce.domain import ContractType, TravelMode
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from homecare import audit
 from homecare.access import Actor, Permission, require
 from homecare.errors import InvalidInput
-from homecare.geo.directory import lookup
-from homecare.people.domain import normalise_postcode
+from homecare.geo.postcodes import normalise_postcode
+from homecare.geo.repository import lookup
 from homecare.workforce.domain import SKILLS
 from homecare.workforce.schemas import CareWorkerCreate
 from homecare.workforce.tables import CareWorker

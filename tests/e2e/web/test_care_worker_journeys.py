@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from homecare.access import SYSTEM_ACTOR, Role
-from homecare.brokerage.domain import Day, PlannedVisit, TimeBand
 from homecare.calendar import LONDON
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.tables import Attendance, CallEvent, Visit
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from tests.e2e.web.conftest import Site, check_accessibility, screenshot
 from tests.e2e.web.steps import heading, press_and_follow, sign_in, tab_to
 from tests.support.caseload import hire_care_worker, place_package

@@ -21,8 +21,8 @@ from homecare.access import Actor
 from homecare.accounts.service import actor_for_user
 from homecare.accounts.tables import UserAccount
 from homecare.calendar import LONDON
+from homecare.changes.service import propose_change, submit_change
 from homecare.db import make_engine, unit_of_work
-from homecare.flex.changes import propose_change, submit_change
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
 from tests.e2e.web.conftest import Site, check_accessibility, screenshot

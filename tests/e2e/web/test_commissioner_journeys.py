@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from homecare.access import Role
 from homecare.db import make_engine
 from homecare.monitoring.periods import Period
-from homecare.web.commissioner_data.periods import latest_complete
+from homecare.monitoring.service import latest_complete
 from tests.e2e.web.conftest import Site, check_accessibility, screenshot
 from tests.e2e.web.steps import heading, sign_in
 from tests.integration.test_web_commissioner import deliver

@@ -22,10 +22,10 @@ from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.service import actor_for_user
 from homecare.accounts.tables import UserAccount
 from homecare.calendar import LONDON
+from homecare.changes.consent import request_consent
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.tables import Visit
-from homecare.flex.consent import request_consent
 from homecare.reviews.domain import ReviewKind
 from homecare.reviews.tables import Review
 from homecare.timebank.service import open_envelope

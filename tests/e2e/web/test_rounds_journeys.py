@@ -17,12 +17,12 @@ import pytest
 from openpyxl import load_workbook
 
 from homecare.access import SYSTEM_ACTOR
-from homecare.brokerage.domain import Day
 from homecare.calendar import LONDON
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.schedule import generate_visits
 from homecare.market.tables import Contract
 from homecare.packages.service import transfer_in_package
+from homecare.pattern import Day
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.workforce.schemas import CareWorkerCreate

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from homecare.brokerage.kpis import ReferralFacts
-from homecare.brokerage.kpis import compute_kpis as brokerage_kpis
+from homecare.brokerage.kpi_rules import ReferralFacts
+from homecare.brokerage.kpi_rules import compute_kpis as brokerage_kpis
 from homecare.calendar import LONDON
 from homecare.monitoring.data import Snapshot
 from tests.unit.monitoring.frames import AFTER_P08, AIRE, BRAMLEY, kpi, package, snapshot

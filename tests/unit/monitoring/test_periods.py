@@ -71,7 +71,10 @@ def test_periods_of_year_lists_every_period_of_a_kind(kind: str, count: int) -> 
 
 @pytest.mark.parametrize(
     "label",
-    ["2026-P14", "2026-P00", "2026-W54", "2025-W53", "2026Q5", "2026-H3", "P08", "", "2026-08"],
+    [
+        *("2026-P14", "2026-P00", "2026-W54", "2025-W53", "2026-W99"),
+        *("2026Q5", "2026Q0", "2026-H3", "P08", "", "2026-08", "next month"),
+    ],
 )
 def test_a_malformed_period_is_refused_naming_the_period_field(label: str) -> None:
     with pytest.raises(InvalidInput) as refused:

@@ -15,16 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from homecare.config import Settings
+from homecare.geo.distance import EARTH_RADIUS_KM, Point, great_circle_km
 from homecare.rounds.travel import (
-    EARTH_RADIUS_KM,
     CachedTravel,
     GreatCircleTravel,
     OsrmTableTravel,
-    Point,
     TravelMatrixSource,
     TravelServiceError,
     TravelSettings,
-    great_circle_km,
     travel_source,
 )
 from homecare.workforce.domain import TravelMode

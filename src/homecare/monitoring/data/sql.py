@@ -12,8 +12,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from homecare.brokerage.tables import Referral
+from homecare.changes.tables import ProviderChange
+from homecare.community.tables import CommunityHours
 from homecare.delivery.tables import Visit, WorkedDay
-from homecare.flex.tables import CommunityHours, HospitalStay, ProviderChange
+from homecare.hospital.tables import HospitalStay
 from homecare.market.tables import Contract, Lot, Organisation
 from homecare.monitoring.data.snapshot import (
     CODE_SPAN,

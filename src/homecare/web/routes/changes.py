@@ -1,7 +1,7 @@
 """The social worker's queue of provider-led changes due for approval, with their net impact;
 approve, amend or reverse.
 
-The pages read through `flex.queue` and `readable_by_package`, and decide through
+The pages read through `changes.repository` and `packages.repository`, and decide through
 `decide_change`, exactly as the API does: a change of another council is "Page not found"
 (404), and a role without DECIDE_CHANGES, such as a provider manager, gets "You cannot use
 this page" (403), as the API answers a provider's decision with 403.
@@ -17,19 +17,29 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import Actor, Permission, readable_by_package, require
+from homecare.access import Actor, Permission, require
 from homecare.calendar import local_date
-from homecare.errors import Conflict, InvalidInput
-from homecare.flex import changes, queue
-from homecare.flex.schemas import ImpactFigures
-from homecare.flex.tables import ProviderChange
-from homecare.market.tables import Organisation
+from homecare.changes import queue
+from homecare.changes.domain import DECIDABLE_STATUSES
+from homecare.changes.impact import impact_figures, impact_for
+from homecare.changes.repository import (
+    awaiting_decision,
+    change_impact,
+    get_change,
+    recently_decided,
+)
+from homecare.changes.schemas import ImpactFigures
+from homecare.changes.service import decide_change
+from homecare.changes.tables import ProviderChange
+from homecare.errors import Conflict, InvalidInput, NotFound
+from homecare.market.repository import organisation
+from homecare.packages.repository import load_package
 from homecare.packages.tables import Package
+from homecare.people.repository import person_names
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import format_hours, format_waiting, sentence
 from homecare.web.render import WebRoute, redirect, render
-from homecare.web.routes.referrals import person_names
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -74,12 +84,11 @@ def percent_change(from_minutes: int, to_minutes: int) -> str:
 def _rows(
     session: Session, actor: Actor, found: list[ProviderChange], now: datetime
 ) -> list[ChangeRow]:
-    names = person_names(session, actor, {_package(session, c).person_id for c in found})
+    names = person_names(session, actor, {_package(session, actor, c).person_id for c in found})
     rows = []
     for change in found:
-        package = _package(session, change)
-        provider = session.get(Organisation, change.provider_id)
-        assert provider is not None
+        package = _package(session, actor, change)
+        provider = organisation(session, actor, change.provider_id)
         rows.append(
             ChangeRow(
                 change=change,
@@ -88,18 +97,15 @@ def _rows(
                 percent=percent_change(change.from_weekly_minutes, change.to_weekly_minutes),
                 trial_ends=change.submit_from - timedelta(days=1) if change.submit_from else None,
                 waited=format_waiting(now - queue.waiting_since(change)),
-                impact=changes.impact_figures(
-                    changes.impact_for(change, package), change.hourly_rate_pence
-                ),
+                impact=impact_figures(impact_for(change, package), change.hourly_rate_pence),
             )
         )
     return rows
 
 
-def _package(session: Session, change: ProviderChange) -> Package:
-    package = session.get(Package, change.package_id)
-    assert package is not None
-    return package
+def _package(session: Session, actor: Actor, change: ProviderChange) -> Package:
+    """A change the actor may read is on a package the actor may read."""
+    return load_package(session, actor, change.package_id)
 
 
 def weekly_hours(minutes: int) -> str:
@@ -112,12 +118,13 @@ def _banner(session: Session, actor: Actor, done: str | None, change_id: int | N
     when the change really has that status, so an edited address cannot claim otherwise."""
     if done not in DONE or change_id is None:
         return ""
-    found = session.scalars(
-        readable_by_package(actor, ProviderChange).where(ProviderChange.id == change_id)
-    ).first()
-    if found is None or found.status != done:
+    try:
+        found = get_change(session, actor=actor, change_id=change_id)
+    except NotFound:
         return ""
-    person_id = _package(session, found).person_id
+    if found.status != done:
+        return ""
+    person_id = _package(session, actor, found).person_id
     name = person_names(session, actor, {person_id}).get(person_id)
     whose = f"The change to {name}’s care" if name else "The change"
     return f"{whose} is {DONE[done]}."
@@ -133,11 +140,9 @@ def changes_queue(
 ) -> Response:
     with ctx.transaction() as (session, me):
         decided = show == "decided"
-        waiting = queue.awaiting_decision(session, actor=me.actor)
+        waiting = awaiting_decision(session, actor=me.actor)
         shown = (
-            queue.recently_decided(session, actor=me.actor, limit=DECIDED_SHOWN)
-            if decided
-            else waiting
+            recently_decided(session, actor=me.actor, limit=DECIDED_SHOWN) if decided else waiting
         )
         today = local_date(ctx.now())
         first = today - timedelta(days=IMPACT_DAYS - 1)
@@ -148,7 +153,7 @@ def changes_queue(
             decided=decided,
             waiting_count=len(waiting),
             rows=_rows(session, me.actor, shown, ctx.now()),
-            report=changes.change_impact(session, actor=me.actor, start=first, end=today),
+            report=change_impact(session, actor=me.actor, start=first, end=today),
             done=_banner(session, me.actor, done, change),
         )
 
@@ -164,9 +169,9 @@ def _change_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     require(actor, Permission.DECIDE_CHANGES)
-    change = changes.get_change(session, actor=actor, change_id=change_id)
+    change = get_change(session, actor=actor, change_id=change_id)
     row = _rows(session, actor, [change], ctx.now())[0]
-    package = _package(session, change)
+    package = _package(session, actor, change)
     amend_hint = (
         f"Before the change the package had {weekly_hours(change.from_weekly_minutes)} a week; "
         f"the provider proposed {weekly_hours(change.to_weekly_minutes)}"
@@ -179,7 +184,7 @@ def _change_page(
         change=change,
         pattern=queue.pattern_rows(change, package),
         package_minutes=package.weekly_minutes,
-        decidable=change.status in changes.DECIDABLE_STATUSES,
+        decidable=change.status in DECIDABLE_STATUSES,
         decisions=DECISIONS,
         amend_hint=amend_hint,
         values=values or {},
@@ -228,10 +233,10 @@ def decide(
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.DECIDE_CHANGES)
-            changes.get_change(session, actor=me.actor, change_id=change_id)
+            get_change(session, actor=me.actor, change_id=change_id)
             decision, minutes, note = _read_decision(form, errors)
             if not errors:
-                decided = changes.decide_change(
+                decided = decide_change(
                     session,
                     actor=me.actor,
                     at=ctx.now(),

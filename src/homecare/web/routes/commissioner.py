@@ -2,8 +2,9 @@
 providers and contracts.
 
 Each page is for council staff only (403 for anyone else) and reads through the same
-scoping as the API: the monitoring service for KPIs and `readable_*` for the rest, so
-another council's providers, zones or money never appear and are "Page not found".
+scoping as the API: the monitoring service for KPIs, and the market, packages and
+monitoring repositories for the rest, so another council's providers, zones or money
+never appear and are "Page not found".
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from homecare.access import Permission
-from homecare.errors import NotFound
+from homecare.access import Actor, Permission
+from homecare.calendar import local_date
+from homecare.errors import Forbidden, NotFound
+from homecare.market import repository as market
+from homecare.monitoring import repository as oversight
 from homecare.monitoring.periods import Period, parse_period
 from homecare.monitoring.schemas import KpiRow
-from homecare.monitoring.service import compute_return, kpis_report
+from homecare.monitoring.service import compute_return, kpis_report, latest_complete
+from homecare.packages.repository import provider_caseload
 from homecare.returns.download import return_file
-from homecare.web import commissioner_data as data
-from homecare.web.commissioner_data import kpis as kpi_data
-from homecare.web.commissioner_data import money as money_data
-from homecare.web.commissioner_data import periods as period_data
-from homecare.web.commissioner_data import zones as zone_data
+from homecare.web import commissioner_view as view
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import SECURITY_HEADERS, WebRoute, render
 
@@ -33,6 +34,12 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 SHOWN_MISSES = 50
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """An image carries no script; Vega's SVG may style its own text."""
+
+
+def require_council(actor: Actor, permission: Permission) -> None:
+    """Council staff with the permission; a provider or a social worker is refused (403)."""
+    if not (actor.is_council and actor.may(permission)):
+        raise Forbidden("only the council's commissioners may use this page")
 
 
 def _number(text: str | None) -> int | None:
@@ -46,7 +53,7 @@ def _number(text: str | None) -> int | None:
 
 def _period(text: str | None, ctx: WebContext) -> Period:
     if text is None or text.strip() == "":
-        return period_data.latest_complete(ctx.now())
+        return latest_complete(ctx.now())
     return parse_period(text)
 
 
@@ -71,7 +78,7 @@ def kpis(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.VIEW_KPIS)
+        require_council(me.actor, Permission.VIEW_KPIS)
         chosen, provider, lot_number = _period(period, ctx), _number(provider_id), _number(lot)
         report = kpis_report(
             session,
@@ -85,10 +92,12 @@ def kpis(
         rows = report.rows
         headline = [r for r in rows if r.provider_id == provider and r.lot == lot_number]
         cases = {
-            r.kpi: kpi_data.misses(session, me.actor, r.missed.kind, r.missed.ids[:SHOWN_MISSES])
+            r.kpi: oversight.kpi_misses(
+                session, me.actor, r.missed.kind, r.missed.ids[:SHOWN_MISSES]
+            )
             for r in headline
         }
-        trend = kpi_data.kpi_trend(
+        trend = oversight.kpi_trend(
             session,
             me.actor,
             last=chosen,
@@ -102,9 +111,9 @@ def kpis(
             "commissioner/kpis.html",
             title="KPIs",
             period=report.period,
-            choices=period_data.period_choices(ctx.now(), chosen),
-            providers=data.contracted_providers(session, me.actor),
-            lots=sorted(lot.number for lot in data.council_lots(session, me.actor).values()),
+            choices=view.period_choices(ctx.now(), chosen),
+            providers=market.contracted_providers(session, me.actor),
+            lots=sorted(lot.number for lot in market.lots(session, me.actor)),
             provider_id=provider,
             lot=lot_number,
             headline=headline,
@@ -112,7 +121,7 @@ def kpis(
             shown_misses=SHOWN_MISSES,
             by_lot=_grid(rows, provider, None, "lot") if lot_number is None else [],
             by_provider=_grid(rows, None, lot_number, "provider") if provider is None else [],
-            trend=_trend_table(trend),
+            trend=view.trend_table(trend),
             query=_query(chosen, provider, lot_number),
             rag_rule=report.rag_rule,
         )
@@ -131,13 +140,6 @@ def _grid(
     return sorted(grid.items())
 
 
-def _trend_table(points: list[kpi_data.TrendPoint]) -> dict[str, Any]:
-    periods = sorted({p.period for p in points})
-    values: dict[tuple[int, str], kpi_data.TrendPoint] = {(p.kpi, p.period): p for p in points}
-    kpis = sorted({(p.kpi, p.name, p.target_pct) for p in points})
-    return {"periods": periods, "kpis": kpis, "values": values}
-
-
 @router.get("/app/kpis/trend.svg")
 def kpi_trend_chart(
     period: str | None = None,
@@ -147,8 +149,8 @@ def kpi_trend_chart(
 ) -> Response:
     """The trend chart as an image: the page's policy keeps styles out of the page itself."""
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.VIEW_KPIS)
-        points = kpi_data.kpi_trend(
+        require_council(me.actor, Permission.VIEW_KPIS)
+        points = oversight.kpi_trend(
             session,
             me.actor,
             last=_period(period, ctx),
@@ -158,7 +160,7 @@ def kpi_trend_chart(
             settings=ctx.settings,
         )
     return Response(
-        kpi_data.trend_svg(points),
+        view.trend_svg(points),
         media_type="image/svg+xml",
         headers={"Content-Security-Policy": SVG_POLICY},
     )
@@ -174,7 +176,7 @@ def download_return(
 ) -> Response:
     """The monitoring return the API gives, as a workbook or CSV, for the web session."""
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.VIEW_KPIS)
+        require_council(me.actor, Permission.VIEW_KPIS)
         report = compute_return(
             session,
             actor=me.actor,
@@ -195,19 +197,19 @@ def spend(
     request: Request, period: str | None = None, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.MANAGE_MARKET)
+        require_council(me.actor, Permission.MANAGE_MARKET)
         chosen = _period(period, ctx)
-        today = data.today_in_london(ctx.now())
-        where = data.places(session, me.actor)
+        today = local_date(ctx.now())
+        where = market.places(session, me.actor)
         return render(
             request,
             "commissioner/spend.html",
             title="Spend",
             period=chosen,
-            choices=period_data.period_choices(ctx.now(), chosen),
+            choices=view.period_choices(ctx.now(), chosen),
             today=today,
-            committed=money_data.committed_spend(session, me.actor, where, today),
-            delivered=money_data.delivered_spend(session, me.actor, where, chosen),
+            committed=oversight.committed_spend(session, me.actor, where, today),
+            delivered=oversight.delivered_spend(session, me.actor, where, chosen),
         )
 
 
@@ -217,8 +219,8 @@ def spend(
 @router.get("/app/zones")
 def zones(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.MANAGE_MARKET)
-        summaries = zone_data.zone_summaries(session, me.actor, data.today_in_london(ctx.now()))
+        require_council(me.actor, Permission.MANAGE_MARKET)
+        summaries = oversight.zone_summaries(session, me.actor, local_date(ctx.now()))
         page = render(
             request,
             "commissioner/zones.html",
@@ -228,7 +230,7 @@ def zones(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
             attribution=ctx.settings.map_tiles_attribution,
         )
     if ctx.settings.map_tiles_url:
-        page.headers["Content-Security-Policy"] = zone_data.policy_with_tiles(
+        page.headers["Content-Security-Policy"] = view.policy_with_tiles(
             SECURITY_HEADERS["Content-Security-Policy"], ctx.settings.map_tiles_url
         )
     return page
@@ -238,9 +240,9 @@ def zones(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
 def zones_geojson(ctx: WebContext = Depends(web_context)) -> Response:
     """The zones' outlines for the map, as the page's table lists them."""
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.MANAGE_MARKET)
-        summaries = zone_data.zone_summaries(session, me.actor, data.today_in_london(ctx.now()))
-    return JSONResponse(zone_data.zones_geojson(summaries), media_type="application/geo+json")
+        require_council(me.actor, Permission.MANAGE_MARKET)
+        summaries = oversight.zone_summaries(session, me.actor, local_date(ctx.now()))
+    return JSONResponse(view.zones_geojson(summaries), media_type="application/geo+json")
 
 
 # --- providers -----------------------------------------------------------------------------
@@ -249,17 +251,17 @@ def zones_geojson(ctx: WebContext = Depends(web_context)) -> Response:
 @router.get("/app/providers")
 def providers(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.MANAGE_MARKET)
-        where = data.places(session, me.actor)
-        today = data.today_in_london(ctx.now())
-        organisations = data.contracted_providers(session, me.actor)
+        require_council(me.actor, Permission.MANAGE_MARKET)
+        where = market.places(session, me.actor)
+        today = local_date(ctx.now())
+        organisations = market.contracted_providers(session, me.actor)
         return render(
             request,
             "commissioner/providers.html",
             title="Providers and contracts",
             providers=organisations,
             caseloads={
-                p.id: data.provider_caseload(session, me.actor, p.id, today) for p in organisations
+                p.id: provider_caseload(session, me.actor, p.id, today) for p in organisations
             },
             contracts=sorted(where.contracts.values(), key=lambda c: (where.of(c.id), c.role)),
             where=where,
@@ -272,11 +274,11 @@ def provider(
     request: Request, provider_id: int, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        data.require_council(me.actor, Permission.MANAGE_MARKET)
-        organisation = data.contracted_provider(session, me.actor, provider_id)
-        where = data.places(session, me.actor)
-        today = data.today_in_london(ctx.now())
-        latest = period_data.latest_complete(ctx.now())
+        require_council(me.actor, Permission.MANAGE_MARKET)
+        organisation = market.contracted_provider(session, me.actor, provider_id)
+        where = market.places(session, me.actor)
+        today = local_date(ctx.now())
+        latest = latest_complete(ctx.now())
         report = kpis_report(
             session,
             actor=me.actor,
@@ -285,13 +287,13 @@ def provider(
             now=ctx.now(),
             settings=ctx.settings,
         )
-        people, hours = data.provider_caseload(session, me.actor, provider_id, today)
+        people, hours = provider_caseload(session, me.actor, provider_id, today)
         return render(
             request,
             "commissioner/provider.html",
             title=organisation.name,
             provider=organisation,
-            contracts=data.contracts_of(session, me.actor, provider_id),
+            contracts=market.contracts_of(session, me.actor, provider_id),
             where=where,
             today=today,
             people=people,

@@ -1,7 +1,7 @@
 """The person's or family's page: the plan and its outcomes, coming visits, the time bank,
 consent requests and the outcomes rating.
 
-Everything is read through the same `readable_*` statements and services as the API, with
+Everything is read through the same repository reads and services as the API, with
 the signed-in person's actor, so a person sees only their own package: anybody else's
 package, request or review is "Page not found", as it is a 404 in the API.
 """
@@ -14,37 +14,34 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import (
-    Actor,
-    Role,
-    load_readable,
-    readable_by_package,
-    readable_packages,
-    readable_people,
-)
+from homecare.access import Actor
+from homecare.accounts.repository import provider_contacts
 from homecare.calendar import local_date
-from homecare.delivery.schedule import SCHEDULED_PACKAGE_STATUSES
-from homecare.errors import Conflict, Forbidden, InvalidInput, NotFound
-from homecare.flex import consent
-from homecare.flex.tables import ConsentRequest
-from homecare.market.tables import Organisation
+from homecare.changes import consent
+from homecare.changes.repository import get_request, list_requests
+from homecare.changes.tables import ConsentRequest
+from homecare.delivery.repository import coming_visits
+from homecare.errors import Conflict, InvalidInput, NotFound
+from homecare.market.repository import organisation
+from homecare.packages.repository import current_package
 from homecare.packages.tables import Package
-from homecare.people.tables import Person
+from homecare.people.repository import own_record
 from homecare.reviews.domain import DOMAINS
 from homecare.reviews.own_rating import latest_done_review, open_review_for, rate_own_outcomes
+from homecare.reviews.repository import load_review
 from homecare.reviews.tables import Review
 from homecare.timebank import service as timebank
+from homecare.timebank.repository import balance_of
+from homecare.units import hours_text
 from homecare.web import forms
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
 from homecare.web.format import sentence
 from homecare.web.my_care_view import (
-    balance_of,
+    COMING_DAYS,
     bank_lines,
-    coming_visits,
-    hours_text,
+    coming_visit_rows,
     parse_hours,
     pattern_in_words,
-    provider_contacts,
     suggested_answerer,
 )
 from homecare.web.render import WebRoute, redirect, render
@@ -108,24 +105,8 @@ RATING_DONE = {
 # --- whose package -----------------------------------------------------------------------
 
 
-def _person_of(session: Session, actor: Actor) -> Person:
-    """The signed-in person's own record; staff accounts cannot use these pages."""
-    if actor.role is not Role.PERSON or actor.person_id is None:
-        raise Forbidden("these pages are for the person receiving care and their family")
-    return load_readable(session, readable_people(actor), Person, actor.person_id, "person")
-
-
-def _package(session: Session, actor: Actor, package_id: int | None) -> Package | None:
-    """The package asked for (404 unless it is theirs), or their current one, if any."""
-    if package_id is not None:
-        return load_readable(session, readable_packages(actor), Package, package_id, "package")
-    stmt = readable_packages(actor).order_by(Package.starts_on.desc(), Package.id.desc())
-    live = session.scalars(stmt.where(Package.status.in_(SCHEDULED_PACKAGE_STATUSES))).first()
-    return live or session.scalars(stmt).first()
-
-
 def _required_package(session: Session, actor: Actor, package_id: int | None) -> Package:
-    package = _package(session, actor, package_id)
+    package = current_package(session, actor, package_id)
     if package is None:
         raise NotFound("no package of care")
     return package
@@ -140,12 +121,11 @@ def _form_package_id(form: FormData) -> int | None:
 
 
 def _requests(session: Session, actor: Actor, package_id: int) -> list[ConsentRequest]:
-    return [r for r in consent.list_requests(session, actor=actor) if r.package_id == package_id]
+    return [r for r in list_requests(session, actor=actor) if r.package_id == package_id]
 
 
-def _provider_name(session: Session, provider_id: int) -> str:
-    provider = session.get(Organisation, provider_id)
-    return provider.name if provider else "Your provider"
+def _provider_name(session: Session, actor: Actor, provider_id: int) -> str:
+    return organisation(session, actor, provider_id).name
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -156,8 +136,8 @@ def my_care(
     request: Request, package: int | None = None, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        person = _person_of(session, me.actor)
-        chosen = _package(session, me.actor, package)
+        person = own_record(session, me.actor)
+        chosen = current_package(session, me.actor, package)
         name = f"{person.given_name} {person.family_name}"
         if chosen is None:
             return render(request, "my_care/none.html", title="My care", name=name)
@@ -170,12 +150,14 @@ def my_care(
             name=name,
             package=chosen,
             pattern=pattern_in_words([(v.day, v.band, v.minutes, v.carers) for v in chosen.visits]),
-            provider=_provider_name(session, chosen.provider_id),
+            provider=_provider_name(session, me.actor, chosen.provider_id),
             contacts=provider_contacts(session, chosen.provider_id),
             latest=latest_done_review(session, actor=me.actor, package_id=chosen.id),
             next_review=open_review_for(session, actor=me.actor, package_id=chosen.id),
             domains=DOMAIN_LABELS,
-            visits=coming_visits(session, me.actor, chosen.id, today),
+            visits=coming_visit_rows(
+                coming_visits(session, me.actor, chosen.id, today, COMING_DAYS)
+            ),
             balance=balance_of(session, me.actor, chosen.id),
             open_requests=[r for r in requests if r.answer is None],
             hours_text=hours_text,
@@ -192,7 +174,7 @@ def time_bank(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
-        _person_of(session, me.actor)
+        own_record(session, me.actor)
         chosen = _required_package(session, me.actor, package)
         balance = balance_of(session, me.actor, chosen.id)
         if balance is None:
@@ -221,7 +203,7 @@ def _move_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    _person_of(session, me.actor)
+    own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     balance = balance_of(session, me.actor, chosen.id)
     if balance is None:
@@ -244,7 +226,7 @@ def _post_move(request: Request, ctx: WebContext, form: FormData, move: Move) ->
     package_id = _form_package_id(form)
     try:
         with ctx.transaction(form) as (session, me):
-            _person_of(session, me.actor)
+            own_record(session, me.actor)
             chosen = _required_package(session, me.actor, package_id)
             minutes = parse_hours(form, errors, move.verb)
             note = forms.text(form, "note")
@@ -308,7 +290,7 @@ def _consent_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    person = _person_of(session, me.actor)
+    person = own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     requests = _requests(session, me.actor, chosen.id)
     return render(
@@ -317,7 +299,7 @@ def _consent_page(
         title="Changes to your care",
         package=chosen,
         person=person,
-        provider=_provider_name(session, chosen.provider_id),
+        provider=_provider_name(session, me.actor, chosen.provider_id),
         open_requests=[r for r in requests if r.answer is None],
         answered=[r for r in requests if r.answer is not None][:10],
         hours_text=hours_text,
@@ -359,8 +341,8 @@ def answer_consent(
     package_id: int | None = None
     try:
         with ctx.transaction(form) as (session, me):
-            _person_of(session, me.actor)
-            asked = consent.get_request(session, actor=me.actor, request_id=request_id)
+            own_record(session, me.actor)
+            asked = get_request(session, actor=me.actor, request_id=request_id)
             package_id = asked.package_id
             if answer not in ("yes", "no"):
                 errors["answer"] = "Select yes if you agree to the change"
@@ -399,7 +381,7 @@ def _rating_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    _person_of(session, me.actor)
+    own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     review = open_review_for(session, actor=me.actor, package_id=chosen.id)
     return render(
@@ -446,8 +428,8 @@ def rate(
     package_id: int | None = None
     try:
         with ctx.transaction(form) as (session, me):
-            _person_of(session, me.actor)
-            review = open_review_for_id(session, me.actor, review_id)
+            own_record(session, me.actor)
+            review = load_review(session, me.actor, review_id)
             package_id = review.package_id
             scores: dict[str, int | None] = {}
             if not opted_out:
@@ -476,8 +458,3 @@ def rate(
         return _rating_page(
             request, session, me, package_id, values=forms.values(form), errors=errors
         )
-
-
-def open_review_for_id(session: Session, actor: Actor, review_id: int) -> Review:
-    """A review of the person's own package (404 for anybody else's)."""
-    return load_readable(session, readable_by_package(actor, Review), Review, review_id, "review")

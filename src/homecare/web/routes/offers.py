@@ -10,25 +10,17 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import (
-    Actor,
-    Permission,
-    load_readable,
-    readable_offers,
-    readable_people,
-    require,
-)
+from homecare.access import Actor, Permission, require
 from homecare.brokerage import service
 from homecare.brokerage.domain import DeclineReason, OfferStatus
-from homecare.brokerage.repository import offer_read
-from homecare.brokerage.tables import Offer
+from homecare.brokerage.repository import load_offer, offer_read, offers_to_answer
 from homecare.errors import Conflict, InvalidInput
-from homecare.people.tables import Person
+from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
 from homecare.web.render import WebRoute, redirect, render
-from homecare.web.routes.referrals import DECLINE_REASONS, person_names
+from homecare.web.routes.referrals import DECLINE_REASONS
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -42,21 +34,7 @@ def offers(
 ) -> Response:
     with ctx.transaction() as (session, me):
         require(me.actor, Permission.RESPOND_TO_OFFERS)
-        stmt = readable_offers(me.actor)
-        waiting = list(
-            session.scalars(
-                stmt.where(Offer.status == OfferStatus.OPEN.value).order_by(
-                    Offer.priority.desc(), Offer.respond_by, Offer.id
-                )
-            )
-        )
-        answered = list(
-            session.scalars(
-                stmt.where(Offer.status != OfferStatus.OPEN.value)
-                .order_by(Offer.offered_at.desc(), Offer.id.desc())
-                .limit(ANSWERED_SHOWN)
-            )
-        )
+        waiting, answered = offers_to_answer(session, me.actor, ANSWERED_SHOWN)
         rows = waiting + answered
         names = person_names(session, me.actor, {o.referral.person_id for o in rows})
         return render(
@@ -82,9 +60,9 @@ def _offer_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     require(actor, Permission.RESPOND_TO_OFFERS)
-    offer = load_readable(session, readable_offers(actor), Offer, offer_id, "offer")
+    offer = load_offer(session, actor, offer_id)
     read = offer_read(session, offer)
-    person = session.scalars(readable_people(actor).where(Person.id == read.person_id)).first()
+    person = person_or_none(session, actor, read.person_id)
     name = f"{person.given_name} {person.family_name}" if person else ""
     answerable = offer.status == OfferStatus.OPEN.value and ctx.now() <= offer.respond_by
     return render(
@@ -128,7 +106,7 @@ def accept(
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.RESPOND_TO_OFFERS)
-            load_readable(session, readable_offers(me.actor), Offer, offer_id, "offer")
+            load_offer(session, me.actor, offer_id)
             starts = forms.parse_date(
                 form, "agreed-start", "the agreed start date", errors, anchor="agreed-start-day"
             )
@@ -157,7 +135,7 @@ def decline(
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.RESPOND_TO_OFFERS)
-            load_readable(session, readable_offers(me.actor), Offer, offer_id, "offer")
+            load_offer(session, me.actor, offer_id)
             if reason not in DECLINE_REASONS:
                 errors["reason"] = "Select why you are declining the offer"
             elif reason == DeclineReason.OTHER.value and not note:

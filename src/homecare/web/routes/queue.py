@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from homecare.access import Permission, require
 from homecare.brokerage.domain import ReferralStatus
 from homecare.brokerage.repository import awaiting_care
+from homecare.people.repository import person_names
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import WebRoute, render
-from homecare.web.routes.referrals import person_names
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 

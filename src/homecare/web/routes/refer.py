@@ -10,23 +10,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import (
-    Actor,
-    Permission,
-    Role,
-    load_readable,
-    readable_people,
-    require,
-)
+from homecare.access import Actor, Permission, Role, require
 from homecare.brokerage import service
-from homecare.brokerage.domain import Day, ReferralSource, TimeBand, visit_key
+from homecare.brokerage.domain import ReferralSource
 from homecare.brokerage.schemas import ReferralCreate, VisitIn
 from homecare.errors import Conflict, InvalidInput
-from homecare.market.tables import Lot, Organisation
+from homecare.market.repository import council_lots, organisations
+from homecare.pattern import Day, TimeBand, visit_key
+from homecare.people.repository import load_person, search_people
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.people.tables import Person
@@ -45,31 +39,12 @@ SOURCES = [
 SEARCH_LIMIT = 25
 
 
-def _search(session: Session, actor: Actor, query: str) -> list[Person]:
-    """People the actor may see whose name, NHS number or postcode match every word typed."""
-    stmt = readable_people(actor)
-    compact = query.replace(" ", "")
-    if compact.isdigit():
-        stmt = stmt.where(Person.nhs_number.contains(compact, autoescape=True))
-    else:
-        for term in query.split()[:5]:
-            stmt = stmt.where(
-                or_(
-                    Person.given_name.icontains(term, autoescape=True),
-                    Person.family_name.icontains(term, autoescape=True),
-                    Person.postcode.icontains(term, autoescape=True),
-                )
-            )
-    stmt = stmt.order_by(Person.family_name, Person.given_name, Person.id).limit(SEARCH_LIMIT + 1)
-    return list(session.scalars(stmt))
-
-
 @router.get("/app/refer")
 def find_person(request: Request, q: str = "", ctx: WebContext = Depends(web_context)) -> Response:
     query = q.strip()[:100]
     with ctx.transaction() as (session, me):
         require(me.actor, Permission.REFER)
-        people = _search(session, me.actor, query) if query else []
+        people = search_people(session, me.actor, query, SEARCH_LIMIT + 1) if query else []
         return render(
             request,
             "refer/find.html",
@@ -99,16 +74,6 @@ PERSON_REQUIRED = [
 ]
 
 
-def _councils(session: Session, actor: Actor) -> list[Organisation]:
-    if actor.is_council:
-        return []
-    return list(
-        session.scalars(
-            select(Organisation).where(Organisation.kind == "council").order_by(Organisation.name)
-        )
-    )
-
-
 def _person_page(
     request: Request,
     session: Session,
@@ -117,7 +82,9 @@ def _person_page(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    councils = [(str(c.id), c.name, None) for c in _councils(session, actor)]
+    # Council staff record their own council's residents; anyone else names the council.
+    found = [] if actor.is_council else organisations(session, actor, "council")
+    councils = [(str(c.id), c.name, None) for c in found]
     return render(
         request,
         "refer/person.html",
@@ -227,14 +194,13 @@ def _default_source(actor: Actor) -> str:
 def _referral_page(
     request: Request,
     session: Session,
+    actor: Actor,
     person: Person,
     *,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    lots = session.scalars(
-        select(Lot).where(Lot.council_id == person.council_id).order_by(Lot.number)
-    )
+    lots = council_lots(session, actor, person.council_id)
     return render(
         request,
         "refer/referral.html",
@@ -255,10 +221,11 @@ def referral_form(
 ) -> Response:
     with ctx.transaction() as (session, me):
         require(me.actor, Permission.REFER)
-        person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
+        person = load_person(session, me.actor, person_id)
         return _referral_page(
             request,
             session,
+            me.actor,
             person,
             values={"source": _default_source(me.actor), "lot": "1"},
         )
@@ -356,7 +323,7 @@ def send_referral(
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.REFER)
-            person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
+            person = load_person(session, me.actor, person_id)
             body, anchors = _referral_body(form, person.id, errors)
             if body is not None:
                 two_handed = body.two_handed
@@ -367,5 +334,7 @@ def send_referral(
     except InvalidInput as exc:
         errors[_referral_anchor(exc.field, anchors, two_handed)] = sentence(exc.message)
     with ctx.transaction() as (session, me):
-        person = load_readable(session, readable_people(me.actor), Person, person_id, "person")
-        return _referral_page(request, session, person, values=forms.values(form), errors=errors)
+        person = load_person(session, me.actor, person_id)
+        return _referral_page(
+            request, session, me.actor, person, values=forms.values(form), errors=errors
+        )

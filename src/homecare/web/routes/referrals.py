@@ -6,29 +6,23 @@ only its own offers and not the cascade behind them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import (
-    Actor,
-    Permission,
-    Role,
-    load_readable,
-    readable_packages,
-    readable_people,
-    readable_referrals,
-)
+from homecare.access import Actor, Permission, Role
 from homecare.brokerage import service
 from homecare.brokerage.domain import NOT_PLACED, DeclineReason, ReferralStatus
-from homecare.brokerage.repository import referral_read
+from homecare.brokerage.repository import (
+    cascade_steps,
+    load_referral,
+    recent_referrals,
+    referral_read,
+)
 from homecare.brokerage.tables import Referral
 from homecare.errors import Conflict, Forbidden, InvalidInput
-from homecare.market.tables import Contract, Organisation
-from homecare.packages.tables import Package
-from homecare.people.tables import Person
+from homecare.packages.repository import package_of_referral
+from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
@@ -57,14 +51,6 @@ SOURCES = {
 RECENT = 200
 
 
-def person_names(session: Session, actor: Actor, ids: set[int]) -> dict[int, str]:
-    """Names of the people the actor may see, by id."""
-    if not ids:
-        return {}
-    rows = session.scalars(readable_people(actor).where(Person.id.in_(ids)))
-    return {p.id: f"{p.given_name} {p.family_name}" for p in rows}
-
-
 def may_withdraw(actor: Actor) -> bool:
     return actor.role in (Role.BROKER, Role.COMMISSIONER, Role.SOCIAL_WORKER) or actor.may(
         Permission.BROKER
@@ -74,13 +60,7 @@ def may_withdraw(actor: Actor) -> bool:
 @router.get("/app/referrals")
 def referrals(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        rows = list(
-            session.scalars(
-                readable_referrals(me.actor)
-                .order_by(Referral.referred_at.desc(), Referral.id.desc())
-                .limit(RECENT)
-            )
-        )
+        rows = recent_referrals(session, me.actor, RECENT)
         names = person_names(session, me.actor, {r.person_id for r in rows})
         return render(
             request,
@@ -90,27 +70,6 @@ def referrals(request: Request, ctx: WebContext = Depends(web_context)) -> Respo
             names=names,
             may_refer=me.actor.may(Permission.REFER),
         )
-
-
-def _cascade(session: Session, referral: Referral) -> list[dict[str, Any]]:
-    """This round's order of providers, each with the answer it gave in this round."""
-    offers = {
-        o.provider_id: o for o in referral.offers if o.cascade_round == referral.cascade_round
-    }
-    steps = []
-    for rank, step in enumerate(referral.cascade_plan, start=1):
-        provider = session.get(Organisation, step["provider_id"])
-        contract = session.get(Contract, step["contract_id"])
-        offer = offers.get(step["provider_id"])
-        steps.append(
-            {
-                "rank": rank,
-                "provider": provider.name if provider else "",
-                "role": contract.role if contract else "",
-                "status": offer.status if offer else None,
-            }
-        )
-    return steps
 
 
 def _referral_page(
@@ -126,10 +85,8 @@ def _referral_page(
     title: str | None = None,
 ) -> Response:
     read = referral_read(session, referral, actor)
-    person = session.scalars(readable_people(actor).where(Person.id == referral.person_id)).first()
-    package = session.scalars(
-        readable_packages(actor).where(Package.referral_id == referral.id)
-    ).first()
+    person = person_or_none(session, actor, referral.person_id)
+    package = package_of_referral(session, actor, referral.id)
     not_placed = referral.status in [s.value for s in NOT_PLACED]
     name = f"{person.given_name} {person.family_name}" if person else f"Referral {referral.id}"
     return render(
@@ -141,7 +98,7 @@ def _referral_page(
         name=name,
         package=package,
         source=SOURCES.get(read.source.value, read.source.value),
-        cascade=_cascade(session, referral) if actor.may(Permission.BROKER) else [],
+        cascade=cascade_steps(session, referral) if actor.may(Permission.BROKER) else [],
         offers=sorted(read.offers, key=lambda o: (o.cascade_round, o.rank)),
         reasons=DECLINE_REASONS,
         may_recascade=actor.may(Permission.BROKER)
@@ -162,9 +119,7 @@ def referral(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
-        row = load_readable(
-            session, readable_referrals(me.actor), Referral, referral_id, "referral"
-        )
+        row = load_referral(session, me.actor, referral_id)
         return _referral_page(request, session, me.actor, row, done=done)
 
 
@@ -186,9 +141,7 @@ def withdraw_form(
     request: Request, referral_id: int, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        row = load_readable(
-            session, readable_referrals(me.actor), Referral, referral_id, "referral"
-        )
+        row = load_referral(session, me.actor, referral_id)
         if not may_withdraw(me.actor):
             raise Forbidden(f"the {me.actor.role.value} role may not withdraw referrals")
         return _referral_page(
@@ -212,7 +165,7 @@ def withdraw(
     reason = forms.text(form, "reason")
     try:
         with ctx.transaction(form) as (session, me):
-            load_readable(session, readable_referrals(me.actor), Referral, referral_id, "referral")
+            load_referral(session, me.actor, referral_id)
             if len(reason) < 3:
                 errors["reason"] = "Enter why you are withdrawing the referral"
             elif len(reason) > 300:
@@ -225,9 +178,7 @@ def withdraw(
     except (InvalidInput, Conflict) as exc:
         errors["reason"] = sentence(exc.message)
     with ctx.transaction() as (session, me):
-        row = load_readable(
-            session, readable_referrals(me.actor), Referral, referral_id, "referral"
-        )
+        row = load_referral(session, me.actor, referral_id)
         return _referral_page(
             request,
             session,

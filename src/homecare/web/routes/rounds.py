@@ -1,61 +1,52 @@
 """The provider manager's day: rounds on a map and as a timeline, re-optimising, care workers
 and the monitoring returns to download.
 
-Every page reads through the same `readable_*` statements and services as the HTTP API
-(`/rounds`, `/rounds/geojson`, `/rounds/optimise`, `/rounds/{day}/visits`, `/care-workers`,
-`/monitoring/returns`), so a page never shows more than the API would.
+Every page reads through the same repository reads and services as the HTTP API
+(`/rounds`, `/round-plans/{day}`, `/rounds/optimise`, `/rounds/{day}/visits`,
+`/care-workers`, `/monitoring/returns`), so a page never shows more than the API would.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import (
-    Actor,
-    Permission,
-    Role,
-    load_readable,
-    readable_care_workers,
-    readable_rounds,
-    readable_visits,
-    require,
-)
-from homecare.calendar import LONDON, local_date
+from homecare.access import Actor
+from homecare.calendar import local_date
+from homecare.delivery.repository import visits_per_carer
 from homecare.delivery.schedule import carers_from_rounds
-from homecare.delivery.tables import Visit, VisitCarer
-from homecare.errors import Conflict, Forbidden, InvalidInput
-from homecare.market.tables import Contract, Organisation
-from homecare.monitoring.periods import PeriodKind, periods_of_year
-from homecare.monitoring.service import compute_return, require_monitoring
+from homecare.errors import Conflict, InvalidInput
+from homecare.market.repository import contracted_providers
+from homecare.monitoring.periods import PeriodKind
+from homecare.monitoring.service import compute_return, require_monitoring, return_provider
+from homecare.people.repository import person_names
 from homecare.returns.download import return_file
 from homecare.rounds.day import due_visits, on_shift
-from homecare.rounds.routes import round_read
-from homecare.rounds.schemas import RoundRead
-from homecare.rounds.service import optimise_day
-from homecare.rounds.tables import Round, RoundPlan
+from homecare.rounds.repository import plan_of_day, rounds_of_day
+from homecare.rounds.service import optimise_day, planning_provider
+from homecare.rounds.tables import RoundPlan
 from homecare.rounds.travel import travel_source
 from homecare.web import forms
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
-from homecare.web.format import DAYS, format_date, format_time, sentence
+from homecare.web.format import sentence
 from homecare.web.render import WebRoute, redirect, render
-from homecare.web.routes.referrals import person_names
-from homecare.workforce.tables import CareWorker
+from homecare.web.rounds_view import (
+    COLOURS,
+    build_timeline,
+    day_features,
+    long_day,
+    return_periods,
+    shift_rows,
+    window_text,
+)
+from homecare.workforce.repository import care_workers_by_name, load_care_worker
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-CLOCK_DAY = date(2026, 1, 5)
-"""A day without a clock change, for writing minutes after midnight as a time of day."""
-COLOURS = 8
-"""Rounds take the colours `app-round-0` to `app-round-7` of rounds.css in turn."""
 TIME_LIMIT = (1, 30, 5)
 """Seconds of search a manager may ask for: least, most and the default."""
 MODES = {"walk": "Walks", "cycle": "Cycles", "drive": "Drives"}
@@ -73,38 +64,6 @@ PERIOD_KINDS = {
 FORMATS = {"xlsx": "Excel workbook (.xlsx)", "csv": "CSV (comma-separated values)"}
 
 
-# --- who may plan -------------------------------------------------------------------------
-
-
-def provider_of(actor: Actor) -> int:
-    """Rounds are a provider's own: only its managers plan and see them on these pages."""
-    require(actor, Permission.MANAGE_WORKFORCE)
-    if actor.role is not Role.PROVIDER_MANAGER or actor.organisation_id is None:
-        raise Forbidden("only a provider's manager plans rounds")
-    return actor.organisation_id
-
-
-def saved_plan(session: Session, provider_id: int, day: date) -> RoundPlan | None:
-    return session.scalar(
-        select(RoundPlan).where(RoundPlan.provider_id == provider_id, RoundPlan.day == day)
-    )
-
-
-def day_rounds(session: Session, actor: Actor, day: date) -> list[RoundRead]:
-    stmt = readable_rounds(actor).where(Round.day == day).order_by(Round.id)
-    return [round_read(session, r) for r in session.scalars(stmt)]
-
-
-def long_day(day: date) -> str:
-    """'Monday 23 November 2026'."""
-    return f"{list(DAYS.values())[day.weekday()]} {format_date(day)}"
-
-
-def clock(minute: float) -> str:
-    """'7am', '2:30pm' for minutes after midnight."""
-    return format_time(datetime.combine(CLOCK_DAY, time(), LONDON) + timedelta(minutes=minute))
-
-
 def cannot_plan(session: Session, provider_id: int, day: date) -> str | None:
     """Why the optimiser has nothing to do, in words, before it is asked to run."""
     when = long_day(day)
@@ -113,156 +72,6 @@ def cannot_plan(session: Session, provider_id: int, day: date) -> str | None:
     if not on_shift(session, provider_id, day):
         return f"No care workers are on shift on {when}, so nobody can make the visits"
     return None
-
-
-# --- the timeline -------------------------------------------------------------------------
-
-LABEL_WIDTH = 150
-MINUTE_WIDTH = 1.0
-RIGHT_MARGIN = 30
-LANE_HEIGHT = 44
-AXIS_HEIGHT = 28
-
-
-def short_time(moment: datetime) -> str:
-    """'7:04' without am or pm, to fit in a half-hour block; the axis gives the half of day."""
-    local = moment.astimezone(LONDON)
-    return f"{local.hour % 12 or 12}:{local.minute:02d}"
-
-
-def minute_of_day(moment: datetime) -> int:
-    local = moment.astimezone(LONDON)
-    return local.hour * 60 + local.minute
-
-
-@dataclass(frozen=True)
-class Block:
-    """A rectangle on one care worker's lane: a visit, the travel before it or a break."""
-
-    kind: str
-    x: float
-    width: float
-    label: str
-    text: str = ""
-
-
-@dataclass
-class Lane:
-    name: str
-    mode: str
-    colour: int
-    y: int
-    shift_x: float
-    shift_width: float
-    blocks: list[Block] = field(default_factory=list)
-
-
-@dataclass
-class Timeline:
-    width: float
-    height: int
-    hours: list[tuple[float, str]]
-    lanes: list[Lane]
-
-
-def build_timeline(rounds: list[RoundRead]) -> Timeline | None:
-    """One lane per care worker across the hours of the day's shifts, drawn as SVG."""
-    if not rounds:
-        return None
-    first = min(minute_of_day(r.shift_start) for r in rounds) // 60 * 60
-    last = -(-max(minute_of_day(r.shift_end) for r in rounds) // 60) * 60
-
-    def x(minute: float) -> float:
-        return round(LABEL_WIDTH + (minute - first) * MINUTE_WIDTH, 1)
-
-    def span(minutes: float) -> float:
-        return round(max(minutes, 1) * MINUTE_WIDTH, 1)
-
-    lanes = []
-    for index, r in enumerate(rounds):
-        start, end = minute_of_day(r.shift_start), minute_of_day(r.shift_end)
-        lane = Lane(
-            r.care_worker_name,
-            r.travel_mode,
-            index % COLOURS,
-            AXIS_HEIGHT + index * LANE_HEIGHT,
-            x(start),
-            span(end - start),
-        )
-        if r.break_start is not None and r.break_minutes:
-            at = minute_of_day(r.break_start)
-            lane.blocks.append(
-                Block(
-                    "break", x(at), span(r.break_minutes), f"Break at {format_time(r.break_start)}"
-                )
-            )
-        for s in r.stops:
-            at = minute_of_day(s.planned_start)
-            if s.travel_minutes >= 1:
-                lane.blocks.append(
-                    Block(
-                        "travel",
-                        x(at - s.travel_minutes),
-                        span(s.travel_minutes),
-                        f"{round(s.travel_minutes)} minutes' travel",
-                    )
-                )
-            lane.blocks.append(
-                Block(
-                    "visit",
-                    x(at),
-                    span(s.minutes),
-                    f"{format_time(s.planned_start)}: {s.person_name}, {s.minutes} minutes",
-                    short_time(s.planned_start) if s.minutes >= 30 else "",
-                )
-            )
-        lanes.append(lane)
-    hours = [(x(m), clock(m)) for m in range(first, last + 1, 60)]
-    return Timeline(x(last) + RIGHT_MARGIN, AXIS_HEIGHT + len(lanes) * LANE_HEIGHT, hours, lanes)
-
-
-# --- the map's data -----------------------------------------------------------------------
-
-
-def day_features(rounds: list[RoundRead]) -> list[dict[str, Any]]:
-    """Lines and stops as `rounds_geojson` builds them, with the names the legend uses."""
-    features: list[dict[str, Any]] = []
-    for index, r in enumerate(rounds):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[s.longitude, s.latitude] for s in r.stops],
-                },
-                "properties": {
-                    "round_id": r.id,
-                    "care_worker_id": r.care_worker_id,
-                    "care_worker_name": r.care_worker_name,
-                    "colour": index % COLOURS,
-                    "travel_mode": r.travel_mode,
-                    "travel_minutes": r.travel_minutes,
-                },
-            }
-        )
-        features += [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
-                "properties": {
-                    "round_id": r.id,
-                    "colour": index % COLOURS,
-                    "sequence": s.sequence,
-                    "planned_start": s.planned_start.isoformat(),
-                    "carers": s.carers,
-                    "person_id": s.person_id,
-                    "label": f"{format_time(s.planned_start)} {s.person_name}"
-                    f" ({r.care_worker_name})",
-                },
-            }
-            for s in r.stops
-        ]
-    return features
 
 
 # --- the rounds pages ---------------------------------------------------------------------
@@ -278,20 +87,11 @@ def _unplaced(session: Session, actor: Actor, plan: RoundPlan | None) -> list[di
         rows.append(
             {
                 "person": names.get(u.person_id, f"Person {u.person_id}"),
-                "window": _window_text(window),
+                "window": window_text(window),
                 "reason": sentence(u.reason),
             }
         )
     return rows
-
-
-def _window_text(window: str) -> str:
-    """'7am to 10am' from the plan's '420-600' (minutes after midnight, London time)."""
-    try:
-        earliest, latest = (float(part) for part in window.split("-"))
-    except ValueError:
-        return ""
-    return f"{clock(earliest)} to {clock(latest)}"
 
 
 def _day_page(
@@ -304,9 +104,9 @@ def _day_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    provider_id = provider_of(me.actor)
-    plan = saved_plan(session, provider_id, day)
-    rounds = day_rounds(session, me.actor, day)
+    planning_provider(me.actor)
+    plan = plan_of_day(session, me.actor, day)
+    rounds = rounds_of_day(session, me.actor, day)
     title = f"Rounds for {long_day(day)}"
     return render(
         request,
@@ -341,8 +141,8 @@ def _done(done: str | None, assigned: int | None) -> str | None:
 def rounds_map_data(day: date, ctx: WebContext = Depends(web_context)) -> Response:
     """The map's lines and stops, for the signed-in provider's rounds only."""
     with ctx.transaction() as (session, me):
-        provider_of(me.actor)
-        features = day_features(day_rounds(session, me.actor, day))
+        planning_provider(me.actor)
+        features = day_features(rounds_of_day(session, me.actor, day))
         return JSONResponse(
             {"type": "FeatureCollection", "features": features},
             media_type="application/geo+json",
@@ -361,7 +161,7 @@ def rounds_today(
 
 
 @router.get("/app/rounds/{day}")
-def rounds_of_day(
+def rounds_of_the_day(
     request: Request,
     day: date,
     done: str | None = None,
@@ -394,7 +194,7 @@ def optimise(
     errors: dict[str, str] = {}
     seconds = _time_limit(form, errors)
     with ctx.transaction(form) as (session, me):
-        provider_id = provider_of(me.actor)
+        provider_id = planning_provider(me.actor)
         if not errors and (problem := cannot_plan(session, provider_id, day)):
             errors["optimise"] = problem
         if errors:
@@ -420,7 +220,7 @@ def put_carers_on_visits(
 ) -> Response:
     """Puts the carers of the saved rounds on the day's visits, as the API's route does."""
     with ctx.transaction(form) as (session, me):
-        provider_id = provider_of(me.actor)
+        provider_id = planning_provider(me.actor)
         try:
             assigned = carers_from_rounds(
                 session, actor=me.actor, at=ctx.now(), provider_id=provider_id, day=day
@@ -434,49 +234,18 @@ def put_carers_on_visits(
 # --- care workers -------------------------------------------------------------------------
 
 
-def shift_rows(worker: CareWorker) -> list[tuple[str, str, str, float]]:
-    """The weekly pattern in weekday order: (day, starts, ends, hours)."""
-    rows = []
-    for code, name in DAYS.items():
-        if code not in (worker.shift_pattern or {}):
-            continue
-        starts, ends = worker.shift_pattern[code]
-        begin, finish = (time.fromisoformat(t) for t in (starts, ends))
-        minutes = (finish.hour - begin.hour) * 60 + finish.minute - begin.minute
-        rows.append(
-            (
-                name,
-                clock(begin.hour * 60 + begin.minute),
-                clock(finish.hour * 60 + finish.minute),
-                minutes / 60,
-            )
-        )
-    return rows
-
-
-def visits_on(session: Session, actor: Actor, day: date) -> Counter[int]:
-    """How many of the day's visits each care worker is on, among the visits the actor sees."""
-    visible = readable_visits(actor).where(Visit.day == day).with_only_columns(Visit.id)
-    rows = session.execute(
-        select(VisitCarer.care_worker_id, func.count())
-        .where(VisitCarer.visit_id.in_(visible))
-        .group_by(VisitCarer.care_worker_id)
-    )
-    return Counter({worker_id: count for worker_id, count in rows})
-
-
 @router.get("/app/care-workers")
 def care_workers(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        provider_of(me.actor)
+        planning_provider(me.actor)
         today = local_date(ctx.now())
-        workers = list(session.scalars(readable_care_workers(me.actor).order_by(CareWorker.name)))
+        workers = care_workers_by_name(session, me.actor)
         return render(
             request,
             "rounds/care_workers.html",
             title="Care workers",
             workers=[(w, shift_rows(w)) for w in workers],
-            visits=visits_on(session, me.actor, today),
+            visits=visits_per_carer(session, me.actor, today),
             today=today,
             modes=MODES,
         )
@@ -487,12 +256,10 @@ def care_worker(
     request: Request, care_worker_id: int, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        provider_of(me.actor)
-        worker = load_readable(
-            session, readable_care_workers(me.actor), CareWorker, care_worker_id, "care worker"
-        )
+        planning_provider(me.actor)
+        worker = load_care_worker(session, me.actor, care_worker_id)
         today = local_date(ctx.now())
-        mine = [r for r in day_rounds(session, me.actor, today) if r.care_worker_id == worker.id]
+        mine = [r for r in rounds_of_day(session, me.actor, today) if r.care_worker_id == worker.id]
         return render(
             request,
             "rounds/care_worker.html",
@@ -500,7 +267,7 @@ def care_worker(
             worker=worker,
             shifts=shift_rows(worker),
             worker_round=mine[0] if mine else None,
-            visits_today=visits_on(session, me.actor, today)[worker.id],
+            visits_today=visits_per_carer(session, me.actor, today)[worker.id],
             today=today,
             modes=MODES,
             contracts=CONTRACTS,
@@ -508,27 +275,6 @@ def care_worker(
 
 
 # --- monitoring returns -------------------------------------------------------------------
-
-
-def period_choices(kind: str, today: date) -> list[tuple[str, str]]:
-    """The periods of a kind that have begun, this year's and last year's, newest first."""
-    year = today.isocalendar().year if kind in ("week", "four_weeks") else today.year
-    periods = periods_of_year(year - 1, kind) + periods_of_year(year, kind)
-    begun = [p for p in periods if p.start <= today]
-    return [(p.label, p.description) for p in reversed(begun)]
-
-
-def council_providers(session: Session, actor: Actor) -> list[tuple[int, str]]:
-    """The providers a council user may choose between: those it holds contracts with."""
-    if not actor.is_council:
-        return []
-    contracted = select(Contract.provider_id).where(Contract.council_id == actor.organisation_id)
-    rows = session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.id.in_(contracted))
-        .order_by(Organisation.name)
-    )
-    return [(ident, name) for ident, name in rows]
 
 
 def _returns_page(
@@ -542,14 +288,15 @@ def _returns_page(
     chosen: dict[str, str] | None = None,
 ) -> Response:
     kind = kind if kind in PERIOD_KINDS else PeriodKind.FOUR_WEEKS.value
+    providers = contracted_providers(session, me.actor) if me.actor.is_council else []
     return render(
         request,
         "rounds/returns.html",
         title="Monitoring returns",
         kind=kind,
         kinds=[(value, label, None) for value, label in PERIOD_KINDS.items()],
-        periods=period_choices(kind, today),
-        providers=council_providers(session, me.actor),
+        periods=return_periods(kind, today),
+        providers=[(p.id, p.name) for p in providers],
         formats=[(value, label, None) for value, label in FORMATS.items()],
         chosen=chosen or {},
         errors=errors,
@@ -579,9 +326,7 @@ def download_return(
     """The return as `/monitoring/returns` gives it: a provider only ever gets its own."""
     with ctx.transaction() as (session, me):
         require_monitoring(me.actor)
-        provider_id = int(provider) if provider.isdigit() else None
-        if me.actor.role is Role.PROVIDER_MANAGER and provider_id is None:
-            provider_id = me.actor.organisation_id
+        provider_id = return_provider(me.actor, int(provider) if provider.isdigit() else None)
         errors: dict[str, str] = {}
         if file_type not in FORMATS:
             errors["format"] = "Select the kind of file to download"

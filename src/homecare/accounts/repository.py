@@ -1,0 +1,35 @@
+"""Account queries: who is signed in, and whom a person can write to about their care."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homecare.access import Role
+from homecare.accounts.tables import UserAccount
+from homecare.market.tables import Organisation
+
+CONTACTS_SHOWN = 2
+
+
+def user_with_organisation(session: Session, user_id: int) -> tuple[UserAccount, Organisation]:
+    """A signed-in user and the organisation they act for: a session names a real account."""
+    user = session.get(UserAccount, user_id)
+    assert user is not None
+    organisation = session.get(Organisation, user.organisation_id)
+    assert organisation is not None
+    return user, organisation
+
+
+def provider_contacts(session: Session, provider_id: int) -> list[UserAccount]:
+    """The provider's managers, whom the person can write to about their care."""
+    stmt = (
+        select(UserAccount)
+        .where(
+            UserAccount.organisation_id == provider_id,
+            UserAccount.role == Role.PROVIDER_MANAGER.value,
+        )
+        .order_by(UserAccount.id)
+        .limit(CONTACTS_SHOWN)
+    )
+    return list(session.scalars(stmt))

@@ -1,0 +1,172 @@
+"""Provider-led changes, their impact and consent requests as the HTTP API takes and shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from homecare.changes.domain import consent_status
+from homecare.changes.tables import ConsentRequest
+from homecare.packages.schemas import VisitOut
+from homecare.units import hours
+
+
+class ChangeCreate(BaseModel):
+    """A change as trusted assessor; the consent fields are checked against the person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_weekly_minutes: int = Field(description="Carer-minutes a week after the change")
+    reason: str = Field(min_length=3, max_length=1000)
+    consent_by_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The person, or the one named on their record to consent for them",
+    )
+    consent_by_relationship: str | None = Field(
+        default=None, max_length=200, description="'self' when the person consents"
+    )
+    consent_method: Literal["in_person", "phone", "written"] | None = None
+    consent_at: AwareDatetime | None = None
+
+
+class ChangeDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "amend", "reverse"]
+    weekly_minutes: int | None = Field(
+        default=None, description="The carer-minutes a week an amendment sets"
+    )
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class ImpactFigures(BaseModel):
+    """One change's weekly deltas; 'decided' is empty until the social worker decides."""
+
+    weekly_hours_proposed: Decimal
+    weekly_pounds_proposed: Decimal
+    weekly_hours_decided: Decimal | None
+    weekly_pounds_decided: Decimal | None
+    weekly_hours_in_effect: Decimal
+    weekly_pounds_in_effect: Decimal
+
+
+class ChangeRead(BaseModel):
+    id: int
+    package_id: int
+    person_id: int
+    provider_id: int
+    provider_name: str
+    council_id: int
+    status: str
+    within_parameters: bool
+    reason: str
+    from_weekly_minutes: int
+    to_weekly_minutes: int
+    from_weekly_hours: Decimal
+    to_weekly_hours: Decimal
+    hourly_rate: Decimal
+    package_weekly_minutes: int
+    package_visits: list[VisitOut]
+    previous_pattern: dict[str, int]
+    consent_by_name: str
+    consent_by_relationship: str
+    consent_method: str
+    consent_at: datetime
+    effective_from: date | None
+    submit_from: date | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    decision_note: str | None
+    decided_weekly_minutes: int | None
+    created_at: datetime
+    impact: ImpactFigures
+
+
+class ImpactTotal(BaseModel):
+    changes: int
+    weekly_hours_proposed: Decimal
+    weekly_pounds_proposed: Decimal
+    weekly_hours_in_effect: Decimal
+    weekly_pounds_in_effect: Decimal
+
+
+class ProviderImpact(ImpactTotal):
+    provider_id: int
+    provider_name: str
+
+
+class ImpactReport(BaseModel):
+    """Changes proposed from `start` to `end` (London dates), net weekly hours and pounds."""
+
+    start: date
+    end: date
+    total: ImpactTotal
+    by_provider: list[ProviderImpact]
+    by_decision: dict[str, ImpactTotal] = Field(
+        description="approve, amend, reverse and pending (not yet decided)"
+    )
+
+
+class ConsentRequestCreate(BaseModel):
+    """A change the provider would make as trusted assessor, put to the person first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_weekly_minutes: int = Field(description="Carer-minutes a week after the change")
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class ConsentAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: Literal["yes", "no"]
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The person, or the one named on their record to consent for them",
+    )
+    relationship: str = Field(
+        min_length=1, max_length=200, description="'self' when the person answers"
+    )
+
+
+class ConsentRequestRead(BaseModel):
+    id: int
+    package_id: int
+    provider_id: int
+    status: Literal["open", "agreed", "declined"]
+    from_weekly_minutes: int
+    to_weekly_minutes: int
+    from_weekly_hours: Decimal
+    to_weekly_hours: Decimal
+    reason: str
+    requested_at: datetime
+    answer: str | None
+    answered_by_name: str | None
+    answered_by_relationship: str | None
+    answered_at: datetime | None
+    change_id: int | None = Field(description="The provider change a yes created")
+
+    @classmethod
+    def of(cls, request: ConsentRequest) -> ConsentRequestRead:
+        return cls(
+            id=request.id,
+            package_id=request.package_id,
+            provider_id=request.provider_id,
+            status=consent_status(request.answer),
+            from_weekly_minutes=request.from_weekly_minutes,
+            to_weekly_minutes=request.to_weekly_minutes,
+            from_weekly_hours=hours(request.from_weekly_minutes),
+            to_weekly_hours=hours(request.to_weekly_minutes),
+            reason=request.reason,
+            requested_at=request.requested_at,
+            answer=request.answer,
+            answered_by_name=request.answered_by_name,
+            answered_by_relationship=request.answered_by_relationship,
+            answered_at=request.answered_at,
+            change_id=request.change_id,
+        )

@@ -1,0 +1,1 @@
+"""Community hours: a temporary uplift to introduce someone to a community resource."""

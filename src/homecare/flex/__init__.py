@@ -1,1 +1,0 @@
-"""Flexibility: community hours, hospital stays and provider-led changes as trusted assessor."""

@@ -1,0 +1,1 @@
+"""Hospital stays: visits suspended on admission, resumed or reviewed on discharge."""

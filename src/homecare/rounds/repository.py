@@ -1,0 +1,130 @@
+"""Round queries: which rounds an actor may read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from homecare.access import Actor, scoped
+from homecare.people.tables import Person
+from homecare.rounds.schemas import GeoJson, PlanRead, RoundRead, StopRead, UnassignedRead
+from homecare.rounds.tables import Round, RoundPlan
+from homecare.workforce.tables import CareWorker
+
+
+def readable_rounds(actor: Actor) -> Select[Any]:
+    """A provider's managers see its rounds; a care worker sees only their own."""
+    return scoped(
+        actor,
+        select(Round),
+        provider=lambda org: Round.provider_id == org,
+        care_worker=lambda worker_id: Round.care_worker_id == worker_id,
+    )
+
+
+def readable_round_plans(actor: Actor) -> Select[Any]:
+    """A day's plan is its provider's managers' to see."""
+    return scoped(actor, select(RoundPlan), provider=lambda org: RoundPlan.provider_id == org)
+
+
+def round_read(session: Session, r: Round) -> RoundRead:
+    worker = session.get(CareWorker, r.care_worker_id)
+    assert worker is not None
+    people = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.id.in_([s.person_id for s in r.stops]))
+        )
+    }
+    return RoundRead(
+        id=r.id,
+        care_worker_id=worker.id,
+        care_worker_name=worker.name,
+        day=r.day,
+        shift_start=r.shift_start,
+        shift_end=r.shift_end,
+        break_start=r.break_start,
+        break_minutes=r.break_minutes,
+        travel_mode=r.travel_mode,
+        travel_minutes=r.travel_minutes,
+        contact_minutes=r.contact_minutes,
+        stops=[
+            StopRead(
+                sequence=s.sequence,
+                person_id=s.person_id,
+                person_name=f"{people[s.person_id].given_name} {people[s.person_id].family_name}",
+                address=people[s.person_id].address,
+                postcode=people[s.person_id].postcode,
+                planned_start=s.planned_start,
+                window_start=s.window_start,
+                window_end=s.window_end,
+                minutes=s.minutes,
+                travel_minutes=s.travel_minutes,
+                carers=s.carers,
+                partner_care_worker_id=s.partner_care_worker_id,
+                latitude=s.latitude,
+                longitude=s.longitude,
+            )
+            for s in r.stops
+        ],
+    )
+
+
+def plan_read(plan: RoundPlan) -> PlanRead:
+    return PlanRead(
+        id=plan.id,
+        provider_id=plan.provider_id,
+        day=plan.day,
+        optimised_at=plan.optimised_at,
+        seconds=plan.seconds,
+        measures=plan.measures,
+        rounds=len(plan.rounds),
+        unassigned=[UnassignedRead.model_validate(u) for u in plan.unassigned],
+    )
+
+
+def rounds_of_day(session: Session, actor: Actor, day: date) -> list[RoundRead]:
+    """A provider manager sees every round of their provider; a care worker their own."""
+    stmt = readable_rounds(actor).where(Round.day == day).order_by(Round.id)
+    return [round_read(session, r) for r in session.scalars(stmt)]
+
+
+def plan_of_day(session: Session, actor: Actor, day: date) -> RoundPlan | None:
+    return session.scalars(readable_round_plans(actor).where(RoundPlan.day == day)).first()
+
+
+def rounds_as_geojson(session: Session, actor: Actor, day: date) -> GeoJson:
+    """Each round as a line through its stops, and each stop as a point: for any map."""
+    features: list[dict[str, Any]] = []
+    for r in session.scalars(readable_rounds(actor).where(Round.day == day)):
+        coordinates = [[s.longitude, s.latitude] for s in r.stops]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coordinates},
+                "properties": {
+                    "round_id": r.id,
+                    "care_worker_id": r.care_worker_id,
+                    "travel_mode": r.travel_mode,
+                    "travel_minutes": r.travel_minutes,
+                },
+            }
+        )
+        features += [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
+                "properties": {
+                    "round_id": r.id,
+                    "sequence": s.sequence,
+                    "planned_start": s.planned_start.isoformat(),
+                    "carers": s.carers,
+                    "person_id": s.person_id,
+                },
+            }
+            for s in r.stops
+        ]
+    return GeoJson(features=features)
