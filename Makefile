@@ -34,9 +34,10 @@ chromium:
 postgres:
 	@./scripts/ensure-postgres
 
-## Install the dev extras and run the linters and the whole suite (SQLite and PostgreSQL).
+## Install the dev extras and run the linters and the whole suite (SQLite and PostgreSQL),
+## on two workers; a file's tests stay together on one worker, in order.
 test: $(STAMP) postgres chromium assets lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
