@@ -35,9 +35,10 @@ postgres:
 	@./scripts/ensure-postgres
 
 ## Install the dev extras and run the linters and the whole suite (SQLite and PostgreSQL),
-## on two workers; a file's tests stay together on one worker, in order.
+## on two workers; a file's tests stay together on one worker, in order. Files go out in
+## collection order, so the long command-line runs in tests/e2e start first, one a worker.
 test: $(STAMP) postgres chromium assets lint
-	$(BIN)/pytest -q -n 2 --dist loadfile
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
