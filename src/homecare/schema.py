@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homecare import audit
+from homecare import access_log, audit, store_mark
 from homecare.accounts import tables as accounts_tables
 from homecare.brokerage import tables as brokerage_tables
 from homecare.changes import tables as changes_tables
@@ -21,7 +21,9 @@ from homecare.timebank import tables as timebank_tables
 from homecare.workforce import tables as workforce_tables
 
 TABLE_MODULES = (
+    access_log,
     audit,
+    store_mark,
     accounts_tables,
     brokerage_tables,
     changes_tables,
