@@ -49,6 +49,8 @@ class Permission(StrEnum):
     """Approve, amend or reverse provider-led changes; do reviews as social worker."""
     USE_TIME_BANK = "use_time_bank"
     """Bank hours and draw them, for oneself or for the person one supports."""
+    GOVERN_INFORMATION = "govern_information"
+    """See who read a person's record, export what is held about them (subject access)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,14 @@ ROLES: dict[Role, RoleDefinition] = {
             Role.COMMISSIONER,
             "council",
             "Sets up lots, zones, contracts and rates; watches KPIs, money and the market.",
-            frozenset({Permission.MANAGE_MARKET, Permission.VIEW_KPIS, Permission.BROKER}),
+            frozenset(
+                {
+                    Permission.MANAGE_MARKET,
+                    Permission.VIEW_KPIS,
+                    Permission.BROKER,
+                    Permission.GOVERN_INFORMATION,
+                }
+            ),
         ),
         RoleDefinition(
             Role.BROKER,

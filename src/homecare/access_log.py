@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from homecare.access import Actor
 from homecare.db import Base, UTCDateTime
 
 
@@ -34,3 +35,25 @@ class RecordAccess(Base):
         Index("ix_record_access_person_at", "person_id", "at"),
         Index("ix_record_access_user_at", "user_id", "at"),
     )
+
+
+VIAS = ("api", "page", "cli")
+
+
+def log_person_read(
+    session: Session, actor: Actor, at: datetime, person_id: int, what: str, via: str
+) -> RecordAccess:
+    """Adds one row to the caller's transaction: a read that failed leaves no trace."""
+    if via not in VIAS:
+        raise ValueError(f"via must be one of {', '.join(VIAS)}, not {via!r}")
+    row = RecordAccess(
+        at=at,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        role=actor.role.value,
+        person_id=person_id,
+        what=what,
+        via=via,
+    )
+    session.add(row)
+    return row

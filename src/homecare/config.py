@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default=time(8, 0), description="Offer deadlines only run while offices are open."
     )
     office_closes: time = Field(default=time(20, 0))
+    sqlite_busy_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How long a write to the SQLite store waits its turn behind another writer before "
+            "it gives up; longer than the longest write (a demo's day of delivery)."
+        ),
+    )
     benchmarks: str | None = Field(
         default=None, description="Folder of the optimiser benchmark sets, when present."
     )
@@ -81,6 +89,39 @@ class Settings(BaseSettings):
         default=4,
         ge=0,
         description="A provider-led change runs this long before it goes to the social worker.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Server secret for keyed digests and signed form tokens; unset, a SQLite store "
+            "keeps a random one in a file beside it (mode 0600), and PostgreSQL must set it."
+        ),
+    )
+    https: bool = Field(
+        default=False,
+        description="The site is served over TLS: answers carry Strict-Transport-Security.",
+    )
+    session_absolute_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="A web session ends this long after signing in, however busy it is.",
+    )
+    require_totp_for_staff: bool = Field(
+        default=False,
+        description="Staff without an authenticator app are sent to set one up first.",
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="The council identity provider's issuer, for single sign-on."
+    )
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        description="Its OpenID configuration; unset, <issuer>/.well-known/openid-configuration.",
+    )
+    oidc_client_id: str | None = Field(default=None)
+    oidc_client_secret: SecretStr | None = Field(default=None)
+    oidc_redirect_url: str | None = Field(
+        default=None,
+        description="This site's /sign-in/oidc/callback as the provider knows it.",
     )
 
 

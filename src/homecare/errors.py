@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refusal the user can act on; `field` names the input at fault when there is one."""
+    """A refusal the user can act on; `field` names the input at fault when there is one.
+
+    The API answers every one as a `homecare.problems.Problem` with the class's status, and
+    its published document declares that shape for each of these statuses."""
 
     status = 400
 
@@ -42,3 +45,13 @@ class Forbidden(DomainError):
     """The role may not take this action at all (403)."""
 
     status = 403
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed tries: wait `retry_after` seconds before the next (429)."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -389,7 +389,7 @@ def test_bad_staff_survey_answers_are_refused_and_the_survey_stays_anonymous(
     named = _post(client, world, "staff-survey", {**valid, "care_worker_id": aire.care_worker_id})
 
     assert named.status_code == 422, named.text
-    assert any("care_worker_id" in e["loc"] for e in named.json()["detail"])
+    assert any(e["field"] == "care_worker_id" for e in named.json()["errors"])
     created = _created(client, world, "staff-survey", valid)
     assert "care_worker_id" not in created
 

@@ -140,7 +140,7 @@ def test_another_provider_sees_none_of_the_rounds(
     every = client.get(f"/rounds?day={DAY}", headers=auth(world.tokens["Aire Homecare"])).json()
     response = client.get(f"/rounds/{every[0]['id']}", headers=auth(world.tokens["Kirkstall Care"]))
     assert response.status_code == 404
-    assert response.json() == {"detail": f"round {every[0]['id']} not found"}
+    assert response.json()["detail"] == f"round {every[0]['id']} not found"
 
 
 def test_re_optimising_replaces_the_days_plan(

@@ -642,8 +642,8 @@ def test_a_malformed_event_is_refused_naming_its_field_and_nothing_is_written(
     )
 
     assert response.status_code == 422
-    locations = [error["loc"] for error in response.json()["detail"]]
-    assert ["body", "events", 3, "occurred_at"] in locations
+    fields = [error["field"] for error in response.json()["errors"]]
+    assert "events.3.occurred_at" in fields, fields
     with unit_of_work(engine) as session:
         assert session.scalars(select(CallEvent)).all() == []
 

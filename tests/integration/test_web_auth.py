@@ -17,12 +17,12 @@ from sqlalchemy import Engine, func, select
 
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.passwords import MIN_LENGTH, set_password
+from homecare.accounts.sign_in import sign_in_with_password
 from homecare.accounts.tables import UserAccount, WebSession
 from homecare.accounts.web_sessions import (
     IDLE_TIMEOUT,
     SESSION_COOKIE,
     actor_for_session,
-    sign_in_with_password,
 )
 from homecare.api.app import create_app
 from homecare.audit import AuditEvent
@@ -240,7 +240,7 @@ def test_signing_out_ends_the_session_so_the_old_cookie_no_longer_works(
         "/sign-out", data={"csrf_token": csrf_token(page.text)}, follow_redirects=False
     )
     browser.cookies.clear()
-    browser.cookies.set(SESSION_COOKIE, token, domain="testserver")
+    browser.cookies.set(SESSION_COOKIE, token, domain="testserver.local")
     replayed = browser.get("/app/referrals", follow_redirects=False)
 
     assert signed_out.status_code == 303
@@ -254,8 +254,12 @@ def test_signing_out_ends_the_session_so_the_old_cookie_no_longer_works(
 
 
 def test_a_session_idle_for_eight_hours_has_ended(
-    browser: TestClient, world: World, engine: Engine, clock: FixedClock
+    world: World, engine: Engine, clock: FixedClock
 ) -> None:
+    settings = Settings(database_url="unused://", session_absolute_hours=48)
+    browser = TestClient(
+        create_app(settings, engine=engine, clock=clock), base_url="https://testserver"
+    )
     give_password(engine, SOCIAL_WORKER)
     sign_in(browser, SOCIAL_WORKER)
 
@@ -467,7 +471,14 @@ def test_a_user_may_set_their_own_password_but_not_anyone_elses(
     with unit_of_work(engine) as s:
         me = s.scalars(select(UserAccount).where(UserAccount.email == SOCIAL_WORKER)).one()
         other = s.scalars(select(UserAccount).where(UserAccount.email == AIRE)).one()
-        started = sign_in_with_password(s, email=SOCIAL_WORKER, password=PASSWORD, at=MONDAY_10AM)
+        started = sign_in_with_password(
+            s,
+            email=SOCIAL_WORKER,
+            password=PASSWORD,
+            at=MONDAY_10AM,
+            secret=b"a test secret",
+            address="192.0.2.1",
+        )
         assert started is not None
         actor = actor_for_session(s, started.token, at=MONDAY_10AM)
 

@@ -64,3 +64,13 @@ def test_postcodes_are_normalised_with_one_space() -> None:
     assert normalise_postcode(" ls121au ") == "LS12 1AU"
     with pytest.raises(InvalidInput):
         normalise_postcode("not a postcode")
+
+
+def test_unicode_digits_are_not_an_nhs_number() -> None:
+    # '²' and Arabic-Indic digits pass str.isdigit; before, the first crashed the check digit
+    # (int('²') fails) and the second was stored as it was typed.
+    for typed in ("999000001²", "٩٤٣٤٧٦٥٩١٩"):
+        assert not is_valid_nhs_number(typed)
+        with pytest.raises(InvalidInput) as refused:
+            normalise_nhs_number(typed)
+        assert refused.value.field == "nhs_number"

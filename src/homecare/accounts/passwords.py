@@ -1,6 +1,8 @@
 """Passwords for web sign-in: argon2id hashes, never the password itself.
 
-The hasher's parameters are argon2-cffi's defaults (RFC 9106's low-memory profile); when
+A new password must pass `check_password_rules`: 12 to 256 characters, and not easy to
+guess (`password_rules`, against the shipped list in `password_list`). The hasher's
+parameters are argon2-cffi's defaults (RFC 9106's low-memory profile); when
 they change, `needs_rehash` says so and a successful sign-in stores a fresh hash.
 """
 
@@ -10,12 +12,14 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor
-from homecare.accounts.tables import UserAccount, WebSession
+from homecare.accounts.password_list import common_passwords
+from homecare.accounts.password_rules import password_problem
+from homecare.accounts.tables import UserAccount
+from homecare.accounts.web_sessions import end_sessions_of
 from homecare.errors import Forbidden, InvalidInput, NotFound
 
 MIN_LENGTH = 12
@@ -49,13 +53,17 @@ def spend_verification_time(password: str) -> None:
     verify_password(_DUMMY_HASH, password)
 
 
-def check_password_rules(password: str, *, field: str = "password") -> None:
+def check_password_rules(password: str, *, email: str = "", field: str = "password") -> None:
+    """Refuses a password that is too short or long or easy to guess (`password_rules`)."""
     if len(password) < MIN_LENGTH:
         raise InvalidInput(f"a password has at least {MIN_LENGTH} characters", field=field)
     if len(password) > MAX_LENGTH:
         raise InvalidInput(f"a password has at most {MAX_LENGTH} characters", field=field)
     if not password.strip():
         raise InvalidInput("a password cannot be only spaces", field=field)
+    problem = password_problem(password, email=email, common=common_passwords())
+    if problem:
+        raise InvalidInput(problem, field=field)
 
 
 def set_password(
@@ -70,15 +78,10 @@ def set_password(
     user = session.get(UserAccount, user_id)
     if user is None:
         raise NotFound(f"user {user_id} not found")
-    check_password_rules(password)
+    check_password_rules(password, email=user.email)
     replaced = user.password_hash is not None
     user.password_hash = hash_password(password)
-    ended = session.scalars(
-        select(WebSession.id).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
-    ).all()
-    if ended:
-        session.execute(update(WebSession).where(WebSession.id.in_(ended)).values(ended_at=at))
-    session.flush()
+    ended = end_sessions_of(session, user.id, at=at)
     audit.record(
         session,
         actor=actor,
@@ -87,6 +90,6 @@ def set_password(
         entity="user",
         entity_id=user.id,
         replaced=replaced,
-        web_sessions_ended=len(ended),
+        web_sessions_ended=ended,
     )
     return user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Role
@@ -33,3 +33,13 @@ def provider_contacts(session: Session, provider_id: int) -> list[UserAccount]:
         .limit(CONTACTS_SHOWN)
     )
     return list(session.scalars(stmt))
+
+
+def account_by_email(session: Session, email: str) -> UserAccount | None:
+    """The account an operator names by its email address, in any letter case."""
+    wanted = email.strip().lower()
+    users = list(
+        session.scalars(select(UserAccount).where(func.lower(UserAccount.email) == wanted))
+    )
+    exact = [u for u in users if u.email == email.strip()]
+    return exact[0] if exact else (users[0] if len(users) == 1 else None)

@@ -1,8 +1,8 @@
 """User accounts and bearer tokens.
 
-A token is shown once when issued and only its SHA-256 is stored. Full sign-in (passwords,
-a council's OpenID Connect) will be another way to obtain the same `Actor`; everything
-behind `actor_for_token` stays as it is.
+A token is shown once when issued and only its SHA-256 is stored; a disabled account's
+token is refused. Web sign-in (passwords, authenticator codes, a council's OpenID
+Connect) is another way to obtain the same `Actor`; everything behind it is the same.
 """
 
 from __future__ import annotations
@@ -101,6 +101,6 @@ def actor_for_user(session: Session, user: UserAccount) -> Actor:
 
 def actor_for_token(session: Session, token: str) -> Actor:
     user = session.scalar(select(UserAccount).where(UserAccount.token_sha256 == _digest(token)))
-    if user is None:
+    if user is None or user.disabled_at is not None:
         raise NotAuthenticated("the bearer token is not recognised")
     return actor_for_user(session, user)

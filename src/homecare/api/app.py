@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from homecare import __version__
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR
+from homecare.accounts.server_secret import server_secret
 from homecare.accounts.service import actor_for_token
 from homecare.brokerage.routes import router as brokerage_router
 from homecare.brokerage.service import lapse_overdue_offers
@@ -34,6 +34,8 @@ from homecare.market.routes import router as market_router
 from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
+from homecare.privacy.routes import router as privacy_router
+from homecare.problems import declare_refusals, problem, validation_problem
 from homecare.quality.routes import router as quality_router
 from homecare.returns.routes import router as returns_router
 from homecare.reviews.routes import router as reviews_router
@@ -41,6 +43,7 @@ from homecare.rounds.routes import router as rounds_router
 from homecare.timebank.routes import router as timebank_router
 from homecare.web import router as web_router
 from homecare.web import static_files
+from homecare.web.headers import SecurityHeaders
 from homecare.workforce.routes import router as workforce_router
 
 
@@ -74,37 +77,64 @@ def _lapse_once(app: FastAPI) -> None:
 
 async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    body: dict[str, object] = {"detail": exc.message}
-    if exc.field:
-        body["field"] = exc.field
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return JSONResponse(status_code=exc.status, content=body, headers=headers)
-
-
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or Infinity: echo such inputs back as text, not as a crash."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        headers = {"Retry-After": str(retry_after)}
+    return JSONResponse(
+        status_code=exc.status, content=problem(exc.message, exc.field or None), headers=headers
+    )
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The validator's findings in the one refusal shape, in plain words, naming the input.
+
+    The input itself is never echoed back, so a NaN, an infinity or bytes that are not text
+    cannot make the answer unserialisable."""
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(
-        status_code=422, content={"detail": jsonable_encoder(_finite(list(exc.errors())))}
-    )
+    return JSONResponse(status_code=422, content=validation_problem(exc.errors()))
+
+
+async def http_error(_request: Request, exc: Exception) -> Response:
+    """The framework's own refusals (no such address, method not allowed) in the same shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code < 400 or exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    detail = exc.detail if isinstance(exc.detail, str) else "the request was refused"
+    if exc.status_code == 400:  # a body the framework could not even parse: malformed input
+        return JSONResponse(status_code=422, content=problem("the request body could not be read"))
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "there is nothing at this address"
+    elif exc.status_code == 405 and detail == "Method Not Allowed":
+        detail = "this address does not take that method"
+    return JSONResponse(status_code=exc.status_code, content=problem(detail), headers=exc.headers)
 
 
 async def integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     """Two requests raced for the same unique value; the loser is told, not crashed."""
     return JSONResponse(
         status_code=409,
-        content={"detail": "this conflicts with a record saved at the same moment; try again"},
+        content=problem("this conflicts with a record saved at the same moment; try again"),
     )
+
+
+async def value_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    """A number too large for the store got past the input types: bad input, not a crash."""
+    return JSONResponse(
+        status_code=422,
+        content=problem("a number in the request is larger than the store can hold"),
+    )
+
+
+def _publish_refusals(app: FastAPI) -> None:
+    """The document declares every refusal an operation may answer, with the one shape."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_refusals(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(
@@ -126,9 +156,15 @@ def create_app(
     app.state.engine = engine or engine_for(settings.database_url)
     app.state.clock = clock or SystemClock()
     app.state.resolve_actor = actor_for_token
+    app.state.secret = server_secret(settings, app.state.engine, configured_store=engine is None)
+    app.add_middleware(SecurityHeaders, https=settings.https)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    for too_large in (OverflowError, DataError):  # a number past what the store can hold
+        app.add_exception_handler(too_large, value_out_of_range)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    _publish_refusals(app)
     for router in (
         market_router,
         people_router,
@@ -146,6 +182,7 @@ def create_app(
         cld_router,
         monitoring_router,
         returns_router,
+        privacy_router,
     ):
         app.include_router(router)
     app.include_router(web_router)

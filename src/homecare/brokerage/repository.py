@@ -13,7 +13,7 @@ from homecare.audit import AuditEvent
 from homecare.brokerage.domain import NOT_PLACED, OfferStatus, ReferralStatus
 from homecare.brokerage.kpi_rules import ReferralFacts
 from homecare.brokerage.schemas import AuditEntry, AwaitingItem, OfferRead, ReferralRead
-from homecare.brokerage.tables import Offer, Referral
+from homecare.brokerage.tables import LIVE_OFFER_STATUSES, Offer, Referral
 from homecare.calendar import LONDON, local_date, working_days_between
 from homecare.market.tables import Contract, Lot, Organisation, Zone
 from homecare.packages.schemas import VisitOut
@@ -22,10 +22,14 @@ from homecare.units import hours
 
 
 def readable_referrals(actor: Actor) -> Select[Any]:
-    """The council's referrals; a nurse's own; those a provider was offered; a person's own."""
+    """The council's referrals; a nurse's own; those a provider holds a live offer for (or
+    won); a person's own."""
 
     def offered_to(org: int) -> Any:
-        return Referral.id.in_(select(Offer.referral_id).where(Offer.provider_id == org))
+        live = select(Offer.referral_id).where(
+            Offer.provider_id == org, Offer.status.in_(LIVE_OFFER_STATUSES)
+        )
+        return Referral.id.in_(live)
 
     return scoped(
         actor,
@@ -59,8 +63,11 @@ def _names(session: Session, model: type[Organisation] | type[Zone]) -> dict[int
     return {ident: name for ident, name in session.execute(select(model.id, model.name))}
 
 
-def offer_read(session: Session, offer: Offer) -> OfferRead:
+def offer_read(session: Session, offer: Offer, actor: Actor) -> OfferRead:
+    """A provider whose offer closed without being accepted keeps the offer but not the
+    person: no person id and no visit pattern (data minimisation)."""
     referral = offer.referral
+    personal = not actor.is_provider or offer.status in LIVE_OFFER_STATUSES
     lot = session.get(Lot, referral.lot_id)
     provider = session.get(Organisation, offer.provider_id)
     assert lot is not None and provider is not None
@@ -80,11 +87,11 @@ def offer_read(session: Session, offer: Offer) -> OfferRead:
         decline_reason=offer.decline_reason,
         decline_note=offer.decline_note,
         agreed_start=offer.agreed_start,
-        person_id=referral.person_id,
+        person_id=referral.person_id if personal else None,
         lot=lot.number,
         weekly_hours=hours(referral.weekly_minutes),
         required_start=referral.required_start,
-        visits=[VisitOut.model_validate(v) for v in referral.visits],
+        visits=[VisitOut.model_validate(v) for v in referral.visits] if personal else [],
     )
 
 
@@ -120,7 +127,7 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
         closed_reason=referral.closed_reason,
         cascade_round=referral.cascade_round,
         cascade_plan=plan,
-        offers=[offer_read(session, o) for o in offers],
+        offers=[offer_read(session, o, actor) for o in offers],
     )
 
 
@@ -287,4 +294,4 @@ def offers_of(session: Session, actor: Actor, status: str | None = None) -> list
     stmt = readable_offers(actor).order_by(Offer.id)
     if status:
         stmt = stmt.where(Offer.status == status)
-    return [offer_read(session, o) for o in session.scalars(stmt)]
+    return [offer_read(session, o, actor) for o in session.scalars(stmt)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
 
 from homecare.access import Permission, load_readable, require
+from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.kpi_rules import KpiResult, by_lot, by_provider, compute_kpis
 from homecare.brokerage.repository import (
@@ -35,7 +36,7 @@ from homecare.brokerage.schemas import (
 from homecare.brokerage.tables import Offer, Referral
 from homecare.calendar import local_date
 from homecare.errors import InvalidInput
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, WrittenDate, authenticated
 from homecare.packages.repository import package_read
 from homecare.packages.schemas import PackageRead
 
@@ -62,17 +63,18 @@ def list_referrals(
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralRead)
-def get_referral(referral_id: int, ctx: RequestContext = Depends(authenticated)) -> ReferralRead:
+def get_referral(referral_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ReferralRead:
     with ctx.transaction() as (session, actor):
         referral = load_readable(
             session, readable_referrals(actor), Referral, referral_id, "referral"
         )
+        log_person_read(session, actor, ctx.now(), referral.person_id, "referral", "api")
         return referral_read(session, referral, actor)
 
 
 @router.get("/referrals/{referral_id}/history", response_model=list[AuditEntry])
 def referral_history(
-    referral_id: int, ctx: RequestContext = Depends(authenticated)
+    referral_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> list[AuditEntry]:
     """Every timestamped step of a referral and its offers, for the council's brokers."""
     with ctx.transaction() as (session, actor):
@@ -85,7 +87,7 @@ def referral_history(
 
 @router.post("/referrals/{referral_id}/withdraw", response_model=ReferralRead)
 def withdraw_referral(
-    referral_id: int, body: WithdrawReferral, ctx: RequestContext = Depends(authenticated)
+    referral_id: PathId, body: WithdrawReferral, ctx: RequestContext = Depends(authenticated)
 ) -> ReferralRead:
     with ctx.transaction() as (session, actor):
         referral = service.withdraw_referral(
@@ -96,7 +98,7 @@ def withdraw_referral(
 
 @router.post("/referrals/{referral_id}/recascade", response_model=ReferralRead)
 def recascade_referral(
-    referral_id: int, ctx: RequestContext = Depends(authenticated)
+    referral_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> ReferralRead:
     with ctx.transaction() as (session, actor):
         referral = service.recascade(
@@ -116,16 +118,18 @@ def list_offers(
 
 
 @router.get("/offers/{offer_id}", response_model=OfferRead)
-def get_offer(offer_id: int, ctx: RequestContext = Depends(authenticated)) -> OfferRead:
+def get_offer(offer_id: PathId, ctx: RequestContext = Depends(authenticated)) -> OfferRead:
     with ctx.transaction() as (session, actor):
         return offer_read(
-            session, load_readable(session, readable_offers(actor), Offer, offer_id, "offer")
+            session,
+            load_readable(session, readable_offers(actor), Offer, offer_id, "offer"),
+            actor,
         )
 
 
 @router.post("/offers/{offer_id}/accept", response_model=PackageRead)
 def accept_offer(
-    offer_id: int, body: AcceptOffer, ctx: RequestContext = Depends(authenticated)
+    offer_id: PathId, body: AcceptOffer, ctx: RequestContext = Depends(authenticated)
 ) -> PackageRead:
     with ctx.transaction() as (session, actor):
         package = service.accept_offer(
@@ -136,7 +140,7 @@ def accept_offer(
 
 @router.post("/offers/{offer_id}/decline", response_model=OfferRead)
 def decline_offer(
-    offer_id: int, body: DeclineOffer, ctx: RequestContext = Depends(authenticated)
+    offer_id: PathId, body: DeclineOffer, ctx: RequestContext = Depends(authenticated)
 ) -> OfferRead:
     with ctx.transaction() as (session, actor):
         offer = service.decline_offer(
@@ -148,7 +152,7 @@ def decline_offer(
             note=body.note,
             settings=ctx.settings,
         )
-        return offer_read(session, offer)
+        return offer_read(session, offer, actor)
 
 
 @router.post("/brokerage/lapse-overdue")
@@ -187,8 +191,8 @@ def _kpi_out(results: list[KpiResult]) -> list[KpiOut]:
 
 @router.get("/kpis/brokerage", response_model=KpiReport)
 def brokerage_kpis(
-    period_from: date | None = Query(default=None, alias="from"),
-    period_to: date | None = Query(default=None, alias="to"),
+    period_from: WrittenDate | None = Query(default=None, alias="from"),
+    period_to: WrittenDate | None = Query(default=None, alias="to"),
     ctx: RequestContext = Depends(authenticated),
 ) -> KpiReport:
     """KPIs 1-4 for referrals received in the period (default: the last 28 days)."""

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.brokerage.domain import DeclineReason, OfferStatus, ReferralSource, ReferralStatus
+from homecare.http import RecordId, WrittenDate
 from homecare.packages.schemas import VisitOut
 from homecare.pattern import Day, TimeBand
 
@@ -24,7 +25,7 @@ class VisitIn(BaseModel):
 class ReferralCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: RecordId
     source: ReferralSource
     priority: bool = False
     authorised_delay: str | None = Field(
@@ -43,7 +44,7 @@ class ReferralCreate(BaseModel):
         default_factory=list, description="Visits needing two carers, as 'mon-morning'"
     )
     outcomes_sought: list[str] = Field(default_factory=list)
-    required_start: date
+    required_start: WrittenDate
 
 
 class OfferRead(BaseModel):
@@ -62,7 +63,8 @@ class OfferRead(BaseModel):
     decline_reason: DeclineReason | None
     decline_note: str | None
     agreed_start: date | None
-    person_id: int
+    person_id: int | None
+    """None, with no visits, once a provider's offer is closed without being accepted."""
     lot: int
     weekly_hours: Decimal
     required_start: date
@@ -96,7 +98,7 @@ class ReferralRead(BaseModel):
 class AcceptOffer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agreed_start: date
+    agreed_start: WrittenDate
 
 
 class DeclineOffer(BaseModel):

@@ -406,6 +406,15 @@ def withdraw_referral(
     for offer in referral.offers:
         if offer.status == OfferStatus.OPEN.value:
             offer.status = OfferStatus.WITHDRAWN.value
+            audit.record(
+                session,
+                actor=actor,
+                at=at,
+                action="offer.withdrawn",
+                entity="offer",
+                entity_id=offer.id,
+                referral_id=referral.id,
+            )
     referral.status = ReferralStatus.WITHDRAWN.value
     referral.closed_reason = reason
     audit.record(

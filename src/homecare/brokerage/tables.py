@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.db import Base, UTCDateTime
 
+LIVE_OFFER_STATUSES = ("open", "accepted")
+"""An offer in these states lets its provider see the person and the referral; once it is
+declined, lapsed or withdrawn, the provider keeps only its own offer, without personal data."""
+
 
 class Referral(Base):
     __tablename__ = "referral"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
 
@@ -18,7 +18,7 @@ from homecare.changes.schemas import (
     ConsentRequestRead,
     ImpactReport,
 )
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, WrittenDate, authenticated
 
 router = APIRouter(tags=["flexibility"])
 
@@ -28,7 +28,7 @@ router = APIRouter(tags=["flexibility"])
 
 @router.post("/packages/{package_id}/changes", response_model=ChangeRead, status_code=201)
 def propose_change(
-    package_id: int, body: ChangeCreate, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: ChangeCreate, ctx: RequestContext = Depends(authenticated)
 ) -> ChangeRead:
     """A change as trusted assessor, with consent: on trial at once within parameters."""
     with ctx.transaction() as (session, actor):
@@ -50,8 +50,10 @@ def propose_change(
 
 @router.get("/changes/impact", response_model=ImpactReport)
 def change_impact(
-    start: date | None = Query(default=None, description="First day; default 27 days before end"),
-    end: date | None = Query(default=None, description="Last day; default today"),
+    start: WrittenDate | None = Query(
+        default=None, description="First day; default 27 days before end"
+    ),
+    end: WrittenDate | None = Query(default=None, description="Last day; default today"),
     ctx: RequestContext = Depends(authenticated),
 ) -> ImpactReport:
     """Net weekly hours and pounds of the changes proposed in the period."""
@@ -79,14 +81,14 @@ def list_changes(
 
 
 @router.get("/changes/{change_id}", response_model=ChangeRead)
-def get_change(change_id: int, ctx: RequestContext = Depends(authenticated)) -> ChangeRead:
+def get_change(change_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ChangeRead:
     with ctx.transaction() as (session, actor):
         change = repository.get_change(session, actor=actor, change_id=change_id)
         return repository.change_read(session, change)
 
 
 @router.post("/changes/{change_id}/submit", response_model=ChangeRead)
-def submit_change(change_id: int, ctx: RequestContext = Depends(authenticated)) -> ChangeRead:
+def submit_change(change_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ChangeRead:
     """After the trial weeks the provider sends the change to the social worker."""
     with ctx.transaction() as (session, actor):
         change = service.submit_change(session, actor=actor, at=ctx.now(), change_id=change_id)
@@ -95,7 +97,7 @@ def submit_change(change_id: int, ctx: RequestContext = Depends(authenticated)) 
 
 @router.post("/changes/{change_id}/decision", response_model=ChangeRead)
 def decide_change(
-    change_id: int, body: ChangeDecisionIn, ctx: RequestContext = Depends(authenticated)
+    change_id: PathId, body: ChangeDecisionIn, ctx: RequestContext = Depends(authenticated)
 ) -> ChangeRead:
     """The social worker approves, amends (with weekly minutes) or reverses a change."""
     with ctx.transaction() as (session, actor):
@@ -118,7 +120,7 @@ def decide_change(
     "/packages/{package_id}/consent-requests", response_model=ConsentRequestRead, status_code=201
 )
 def request_consent(
-    package_id: int, body: ConsentRequestCreate, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: ConsentRequestCreate, ctx: RequestContext = Depends(authenticated)
 ) -> ConsentRequestRead:
     """The provider asks the person, or their consenter, to agree a change online."""
     with ctx.transaction() as (session, actor):
@@ -146,7 +148,7 @@ def list_requests(
 
 @router.get("/consent-requests/{request_id}", response_model=ConsentRequestRead)
 def get_request(
-    request_id: int, ctx: RequestContext = Depends(authenticated)
+    request_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> ConsentRequestRead:
     with ctx.transaction() as (session, actor):
         return ConsentRequestRead.of(
@@ -156,7 +158,7 @@ def get_request(
 
 @router.post("/consent-requests/{request_id}/answer", response_model=ConsentRequestRead)
 def answer_consent(
-    request_id: int, body: ConsentAnswer, ctx: RequestContext = Depends(authenticated)
+    request_id: PathId, body: ConsentAnswer, ctx: RequestContext = Depends(authenticated)
 ) -> ConsentRequestRead:
     """Yes proposes the change with consent given online; no is recorded as declined."""
     with ctx.transaction() as (session, actor):

@@ -6,7 +6,13 @@ Importing the package registers every command on `app`, the console script's ent
 from __future__ import annotations
 
 from homecare import schema as _schema  # noqa: F401  (every table registered)
-from homecare.cli import admin, demo, roster  # noqa: F401  (their commands register on app)
+from homecare.cli import (  # noqa: F401  (their commands register on app)
+    admin,
+    db,
+    demo,
+    privacy,
+    roster,
+)
 from homecare.cli.app import app
 
 __all__ = ["app"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,7 +57,12 @@ def users_create(
     person_id: Annotated[int | None, typer.Option(help="For a person or family")] = None,
     password: Annotated[
         str | None,
-        typer.Option(help="A password for signing in to the web pages (12 characters or more)"),
+        typer.Option(
+            help=(
+                "A password for signing in to the web pages: 12 characters or more, "
+                "not a common one, not a pattern, not containing the email's name"
+            )
+        ),
     ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -97,6 +104,52 @@ def users_create(
     console.print(f"Bearer token (shown once): [bold]{token}[/bold]")
 
 
+def _account_action(email: str, database_url: str | None, action: str) -> str:
+    """Disables, enables or sets up an authenticator for the account named by email."""
+    from homecare.accounts.disabling import disable_user, enable_user
+    from homecare.accounts.repository import account_by_email
+    from homecare.accounts.second_factor import enrol_totp
+
+    engine = make_engine(settings_for(database_url).database_url)
+    try:
+        with unit_of_work(engine) as session:
+            user = account_by_email(session, email)
+            if user is None:
+                raise DomainError(f"no account with the email {email}", field="email")
+            at = datetime.now(LONDON)
+            if action == "disable":
+                disable_user(session, actor=SYSTEM_ACTOR, at=at, user_id=user.id)
+                return f"{user.email} is disabled: signed out everywhere, token refused."
+            if action == "enable":
+                enable_user(session, actor=SYSTEM_ACTOR, at=at, user_id=user.id)
+                return f"{user.email} may sign in again."
+            _, uri = enrol_totp(session, actor=SYSTEM_ACTOR, at=at, user_id=user.id)
+            return (
+                f"Authenticator set up for {user.email}; from now on signing in asks for a "
+                f"code. Give them this address as a QR code or link (shown once):\n{uri}"
+            )
+    except DomainError as error:
+        raise refused(error) from error
+
+
+@users_app.command("disable")
+def users_disable(email: str, database_url: DatabaseUrl = None) -> None:
+    """Stop an account signing in or using its token; its web sessions end now."""
+    console.print(_account_action(email, database_url, "disable"))
+
+
+@users_app.command("enable")
+def users_enable(email: str, database_url: DatabaseUrl = None) -> None:
+    """Let a disabled account sign in again."""
+    console.print(_account_action(email, database_url, "enable"))
+
+
+@users_app.command("totp")
+def users_totp(email: str, database_url: DatabaseUrl = None) -> None:
+    """Set up (or replace) the account's authenticator app and print its otpauth address."""
+    console.print(_account_action(email, database_url, "totp"), soft_wrap=True)
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
@@ -113,4 +166,31 @@ def serve(
 
     settings = settings_for(database_url)
     upgrade(settings.database_url)
-    uvicorn.run(create_app(settings, lapse_every=lapse_every), host=host, port=port)
+    uvicorn.run(
+        create_app(settings, lapse_every=lapse_every),
+        host=host,
+        port=port,
+        log_config=serve_log_config(),
+    )
+
+
+class PathWithoutQuery(logging.Filter):
+    """The access log names the path a request was for, never its query string: a people
+    search's NHS number or surname (and a sign-in's page to return to, which may hold one)
+    stay out of the server's logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def serve_log_config() -> dict[str, Any]:
+    """Uvicorn's own logging, with the access log's query strings left out."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["path_without_query"] = {"()": PathWithoutQuery}
+    config["loggers"]["uvicorn.access"]["filters"] = ["path_without_query"]
+    return config

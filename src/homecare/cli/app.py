@@ -15,7 +15,7 @@ from homecare.terminal import console
 app = typer.Typer(
     help="Neighbourhood home care: zones, brokerage, packages, providers.", no_args_is_help=True
 )
-db_app = typer.Typer(help="The store: build or upgrade it by running the migrations.")
+db_app = typer.Typer(help="The store: migrate it, back it up, restore it, drill a restore.")
 users_app = typer.Typer(help="User accounts and their bearer tokens.")
 geo_app = typer.Typer(help="The postcode directory.")
 app.add_typer(db_app, name="db")
@@ -24,6 +24,10 @@ app.add_typer(geo_app, name="geo")
 bench_app = typer.Typer(help="Benchmarks (not tests): figures printed for people to read.")
 app.add_typer(bench_app, name="bench")
 app.add_typer(export_app, name="export")
+audit_app = typer.Typer(help="The access log: who looked at a person, what a user saw.")
+app.add_typer(audit_app, name="audit")
+privacy_app = typer.Typer(help="Subject access exports and removing records past retention.")
+app.add_typer(privacy_app, name="privacy")
 app.command("returns")(returns_command)
 
 DatabaseUrl = Annotated[

@@ -22,11 +22,22 @@ from homecare.cli.demo_report import print_delivery, print_next_steps, print_sum
 from homecare.cli.rounds import first_monday_after, plan_next_week
 from homecare.config import Settings
 from homecare.db import make_engine, unit_of_work
+from homecare.errors import InvalidInput
 from homecare.migrate import downgrade, upgrade
-from homecare.terminal import console
+from homecare.store_mark import mark_store, refuse_to_empty
+from homecare.terminal import console, refused
 
 DELIVERY_KEYS = ("visits", "time_bank", "changes", "reviews", "outcomes")
 """The delivery figures the summary carries at its top level."""
+
+ReplaceStore = Annotated[
+    str | None,
+    typer.Option(
+        "--replace-store",
+        help="The store's URL or SQLite path again, to empty a store that holds data that"
+        " no homecare command made",
+    ),
+]
 
 
 @app.command()
@@ -48,16 +59,20 @@ def demo(
         Path, typer.Option("--returns", help="Where the monitoring and CLD returns go")
     ] = Path("returns"),
     database_url: DatabaseUrl = None,
+    replace_store: ReplaceStore = None,
 ) -> None:
     """Build an area, stream a month of referrals through brokerage, play the following
     weeks of delivery with the monitoring return and the client-level data for them, plan
     the next week's rounds, and report.
 
-    This empties the store it is pointed at before it starts.
+    This empties the store it is pointed at before it starts: a store it made before, or an
+    empty one. A store holding other data is refused unless --replace-store names it.
     """
     started = clock_time.perf_counter()
     settings = settings_for(database_url)
-    engine, built, summary, month_end = _brokerage_month(area, seed, month, settings)
+    engine, built, summary, month_end = _brokerage_month(
+        area, seed, month, settings, replace_store, "homecare demo"
+    )
     if weeks:
         summary["delivery"] = _demo_delivery(engine, built, seed, settings, month_end, weeks)
         summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
@@ -80,14 +95,17 @@ def simulate(
     month: Annotated[str | None, typer.Option(help="YYYY-MM; default: last full month")] = None,
     summary_json: Annotated[Path | None, typer.Option(help="Also write the summary here")] = None,
     database_url: DatabaseUrl = None,
+    replace_store: ReplaceStore = None,
 ) -> None:
     """A longer run: the area and its month of brokerage, then `--weeks` of delivery.
 
-    This empties the store it is pointed at before it starts.
+    This empties the store it is pointed at before it starts, as `homecare demo` does.
     """
     started = clock_time.perf_counter()
     settings = settings_for(database_url)
-    engine, built, summary, month_end = _brokerage_month(area, seed, month, settings)
+    engine, built, summary, month_end = _brokerage_month(
+        area, seed, month, settings, replace_store, "homecare simulate"
+    )
     summary["delivery"] = _demo_delivery(engine, built, seed, settings, month_end, weeks)
     summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
@@ -111,18 +129,35 @@ def _month(value: str | None) -> tuple[date, date]:
     return start, start.replace(day=monthrange(start.year, start.month)[1])
 
 
-def _reset_store(url: str) -> None:
-    """The demo starts from an empty store: the SQLite file is removed, a server's schema
-    is taken down and rebuilt by the migrations."""
+def _reset_store(url: str, command: str, replace_store: str | None = None) -> None:
+    """The demo starts from an empty store: the SQLite file (with its write-ahead log) is
+    removed, a server's schema is taken down and rebuilt by the migrations, and the new
+    store is marked as the command's. A store holding data without such a mark is refused,
+    untouched, unless `replace_store` names it."""
+    try:
+        refuse_to_empty(url, replace_store=replace_store, command=command)
+    except InvalidInput as error:
+        raise refused(error) from error
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(path + suffix).unlink(missing_ok=True)
     else:
         downgrade(url, "base")
     upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        mark_store(session, made_by=command, at=datetime.now(LONDON))
+    engine.dispose()
 
 
 def _brokerage_month(
-    area: str, seed: int, month: str | None, settings: Settings
+    area: str,
+    seed: int,
+    month: str | None,
+    settings: Settings,
+    replace_store: str | None,
+    command: str,
 ) -> tuple[Any, Any, dict[str, Any], date]:
     """Builds the area in an emptied store and streams the month's referrals."""
     from homecare.scenario.build import build_area
@@ -135,10 +170,10 @@ def _brokerage_month(
     profile = PROFILES[area]
     month_start, month_end = _month(month)
     until = datetime.combine(month_end + timedelta(days=1), time(0), LONDON)
+    _reset_store(settings.database_url, command, replace_store)
     engine = make_engine(settings.database_url)
     with progress_bars() as progress:
         task = progress.add_task("Creating the store", total=None)
-        _reset_store(settings.database_url)
         progress.update(
             task,
             description=f"Building {profile.council_name}: {profile.people:,}"

@@ -11,7 +11,7 @@ from homecare.community.schemas import (
     CommunityHoursRead,
     CommunityOutcomeIn,
 )
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, authenticated
 
 router = APIRouter(tags=["community-hours"])
 
@@ -20,7 +20,7 @@ router = APIRouter(tags=["community-hours"])
     "/packages/{package_id}/community-hours", response_model=CommunityHoursRead, status_code=201
 )
 def start_community_hours(
-    package_id: int, body: CommunityHoursCreate, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: CommunityHoursCreate, ctx: RequestContext = Depends(authenticated)
 ) -> CommunityHoursRead:
     """The provider adds a temporary uplift to introduce the person to a community place."""
     with ctx.transaction() as (session, actor):
@@ -45,7 +45,7 @@ def start_community_hours(
 
 @router.get("/packages/{package_id}/community-hours", response_model=list[CommunityHoursRead])
 def list_community_hours(
-    package_id: int, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> list[CommunityHoursRead]:
     with ctx.transaction() as (session, actor):
         uplifts = repository.community_hours_of(session, actor=actor, package_id=package_id)
@@ -54,7 +54,9 @@ def list_community_hours(
 
 @router.post("/community-hours/{community_hours_id}/outcome", response_model=CommunityHoursRead)
 def record_outcome(
-    community_hours_id: int, body: CommunityOutcomeIn, ctx: RequestContext = Depends(authenticated)
+    community_hours_id: PathId,
+    body: CommunityOutcomeIn,
+    ctx: RequestContext = Depends(authenticated),
 ) -> CommunityHoursRead:
     with ctx.transaction() as (session, actor):
         uplift = service.record_community_outcome(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.community.domain import MAX_MINUTES, MIN_MINUTES, Outcome
 from homecare.community.tables import CommunityHours
+from homecare.http import WrittenDate
 from homecare.pattern import Day, TimeBand
 from homecare.units import hours
 
@@ -31,8 +32,8 @@ class CommunityHoursCreate(BaseModel):
     day: Day
     band: TimeBand
     minutes: int = Field(ge=MIN_MINUTES, le=MAX_MINUTES, strict=True)
-    starts_on: date
-    ends_on: date = Field(description="The last day; after starts_on and within 12 weeks")
+    starts_on: WrittenDate
+    ends_on: WrittenDate = Field(description="The last day; after starts_on and within 12 weeks")
 
 
 class CommunityOutcomeIn(BaseModel):

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from homecare import audit
@@ -39,6 +42,8 @@ from homecare.delivery.tables import Attendance, CallEvent, Visit
 from homecare.delivery.worked_days import refresh_worked_days
 from homecare.errors import Forbidden, InvalidInput
 from homecare.geo.distance import metres_between
+from homecare.timebank.tables import TimeBankAccount
+from homecare.workforce.tables import CareWorker
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """Phone clocks drift a little; an event further ahead than this is refused."""
@@ -91,6 +96,26 @@ def payload_sha256(event: CallEventIn, care_worker_id: int | None) -> str:
 
 # --- a batch from a phone ----------------------------------------------------------------
 
+_SQLITE_TURNS: dict[str, threading.Lock] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+@contextmanager
+def ingest_turn(engine: Engine) -> Iterator[None]:
+    """On SQLite, one batch at a time per store in this process, waiting on a lock.
+
+    SQLite has one writer anyway; left to its busy handler, waiting writers poll with
+    growing sleeps and the unlucky one waits seconds. A lock hands the store over as soon
+    as the writer before commits. PostgreSQL batches run side by side, as row locks allow.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _TURNS_LOCK:
+        turn = _SQLITE_TURNS.setdefault(str(engine.url), threading.Lock())
+    with turn:
+        yield
+
 
 def _check_batch(actor: Actor, events: Sequence[CallEventIn]) -> None:
     """Whose events these may be, and fields that only make sense together; 422 otherwise."""
@@ -117,6 +142,15 @@ def _check_batch(actor: Actor, events: Sequence[CallEventIn]) -> None:
             raise InvalidInput("give both coordinates or neither", field=f"{where}.{missing}")
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What a duplicate is compared with: an event stored before, or earlier in the batch."""
+
+    payload_sha256: str
+    result: str
+    reason: str | None
+
+
 @dataclass
 class _Batch:
     """One phone's batch being applied: the visits it names and the events seen before."""
@@ -127,9 +161,11 @@ class _Batch:
     thresholds: Thresholds
     visits: dict[int, Visit]
     known: KnownFacts
-    stored: dict[tuple[int, str], CallEvent]
+    stored: dict[tuple[int, str], _Seen]
     completed_days: set[tuple[int, date]] = field(default_factory=set)
     """(care worker, London day) of the stints this batch completed: their worked days."""
+    new_events: list[dict[str, object]] = field(default_factory=list)
+    """The batch's call-event rows, written in one statement at the end."""
 
     @classmethod
     def load(
@@ -153,7 +189,10 @@ class _Batch:
             )
         }
         stmt = stored_events(actor, {e.client_event_id for e in events})
-        stored = {(c.provider_id, c.client_event_id): c for c in session.scalars(stmt)}
+        stored = {
+            (c.provider_id, c.client_event_id): _Seen(c.payload_sha256, c.result, c.reason)
+            for c in session.scalars(stmt)
+        }
         return cls(
             session, actor, at, thresholds, visits, KnownFacts.load(session, sorted(visits)), stored
         )
@@ -276,23 +315,31 @@ class _Batch:
     def _store(
         self, provider: int, event: CallEventIn, carer: int, digest: str, reason: str | None
     ) -> None:
-        row = CallEvent(
-            provider_id=provider,
-            client_event_id=event.client_event_id,
-            payload_sha256=digest,
-            visit_id=event.visit_id,
-            care_worker_id=carer,
-            kind=EventKind(event.kind).value,
-            occurred_at=event.occurred_at.astimezone(UTC),
-            received_at=self.at,
-            latitude=event.latitude,
-            longitude=event.longitude,
-            note=event.note,
-            result="applied" if reason is None else "rejected",
-            reason=reason,
+        result = "applied" if reason is None else "rejected"
+        self.new_events.append(
+            {
+                "provider_id": provider,
+                "client_event_id": event.client_event_id,
+                "payload_sha256": digest,
+                "visit_id": event.visit_id,
+                "care_worker_id": carer,
+                "kind": EventKind(event.kind).value,
+                "occurred_at": event.occurred_at.astimezone(UTC),
+                "received_at": self.at,
+                "latitude": event.latitude,
+                "longitude": event.longitude,
+                "note": event.note,
+                "result": result,
+                "reason": reason,
+            }
         )
-        self.session.add(row)
-        self.stored[(provider, event.client_event_id)] = row
+        self.stored[(provider, event.client_event_id)] = _Seen(digest, result, reason)
+
+    def write(self) -> None:
+        """The new events in one multi-row insert, not one ORM row each."""
+        if self.new_events:
+            self.session.execute(insert(CallEvent), self.new_events)
+            self.new_events = []
 
 
 def apply_events(
@@ -326,7 +373,43 @@ def apply_events(
     results: dict[int, EventResult] = {}
     for index in order:
         results[index] = batch.apply(events[index])
+    batch.write()
+    _skip_packages_without_envelope(session, batch.known)
     draw_deliveries(session, actor=actor, at=at, known=batch.known)
+    _lock_carers(session, batch.completed_days)
     refresh_worked_days(session, batch.completed_days)
     session.flush()
     return [results[i] for i in range(len(events))]
+
+
+def _skip_packages_without_envelope(session: Session, known: KnownFacts) -> None:
+    """Only packages with a time bank envelope have minutes to draw: one query for the
+    batch finds them, instead of a locking read per delivered visit."""
+    packages = {visit.package_id for visit in known.delivered}
+    if not packages:
+        return
+    with_envelope = set(
+        session.scalars(
+            select(TimeBankAccount.package_id).where(TimeBankAccount.package_id.in_(packages))
+        )
+    )
+    known.delivered = [v for v in known.delivered if v.package_id in with_envelope]
+
+
+def _lock_carers(session: Session, days: set[tuple[int, date]]) -> None:
+    """Two batches completing the same carer's day queue here, so the second reads the
+    first's stints and updates the day's row instead of inserting it again (a 409).
+
+    Rows lock in id order after the visits, the same order for every batch. FOR NO KEY
+    UPDATE: the batch's own inserts already hold key-share locks on their carers (foreign
+    keys), which a plain FOR UPDATE would wait on, deadlocking two batches of one carer.
+    SQLite takes no row locks and already has one writer at a time.
+    """
+    carers = sorted({carer for carer, _ in days})
+    if carers:
+        session.execute(
+            select(CareWorker.id)
+            .where(CareWorker.id.in_(carers))
+            .order_by(CareWorker.id)
+            .with_for_update(key_share=True)
+        )

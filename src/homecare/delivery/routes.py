@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Query
 
 from homecare.access import Actor, Role, load_readable
+from homecare.access_log import log_person_read
 from homecare.delivery import call_events, schedule, visit_actions
 from homecare.delivery.outcomes import VisitStatus
 from homecare.delivery.repository import (
@@ -28,7 +27,7 @@ from homecare.delivery.schemas import (
 )
 from homecare.delivery.tables import Visit
 from homecare.errors import Forbidden
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RecordId, RequestContext, WrittenDate, authenticated
 
 router = APIRouter(tags=["delivery"])
 
@@ -59,8 +58,8 @@ def generate_visits(
 
 @router.get("/visits", response_model=list[VisitRead])
 def list_visits(
-    day: date | None = Query(default=None, description="e.g. 2026-10-06"),
-    package_id: int | None = None,
+    day: WrittenDate | None = Query(default=None, description="e.g. 2026-10-06"),
+    package_id: RecordId | None = None,
     status: VisitStatus | None = None,
     ctx: RequestContext = Depends(authenticated),
 ) -> list[VisitRead]:
@@ -70,15 +69,16 @@ def list_visits(
 
 
 @router.get("/visits/{visit_id}", response_model=VisitRead)
-def get_visit(visit_id: int, ctx: RequestContext = Depends(authenticated)) -> VisitRead:
+def get_visit(visit_id: PathId, ctx: RequestContext = Depends(authenticated)) -> VisitRead:
     with ctx.transaction() as (session, actor):
         visit = load_readable(session, readable_visits(actor), Visit, visit_id, "visit")
+        log_person_read(session, actor, ctx.now(), visit.person_id, "visit", "api")
         return visit_reads(session, [visit])[0]
 
 
 @router.put("/visits/{visit_id}/carers", response_model=VisitRead)
 def put_visit_carers(
-    visit_id: int, body: AssignCarers, ctx: RequestContext = Depends(authenticated)
+    visit_id: PathId, body: AssignCarers, ctx: RequestContext = Depends(authenticated)
 ) -> VisitRead:
     """Plans exactly the carers the visit needs, replacing those planned before."""
     with ctx.transaction() as (session, actor):
@@ -94,7 +94,9 @@ def put_visit_carers(
 
 
 @router.post("/rounds/{day}/visits")
-def visits_from_rounds(day: date, ctx: RequestContext = Depends(authenticated)) -> dict[str, int]:
+def visits_from_rounds(
+    day: WrittenDate, ctx: RequestContext = Depends(authenticated)
+) -> dict[str, int]:
     """Puts the carers of the provider's saved rounds for the day on that day's visits."""
     with ctx.transaction() as (session, actor):
         assigned = schedule.carers_from_rounds(
@@ -111,7 +113,7 @@ def post_call_events(
 
     Safe to send again: each event answers applied, duplicate or rejected with a reason.
     """
-    with ctx.transaction() as (session, actor):
+    with call_events.ingest_turn(ctx.engine), ctx.transaction() as (session, actor):
         results = call_events.apply_events(
             session, actor=actor, at=ctx.now(), events=body.events, settings=ctx.settings
         )
@@ -127,7 +129,7 @@ def close_visits(ctx: RequestContext = Depends(authenticated)) -> dict[str, int]
 
 @router.post("/visits/{visit_id}/cancel", response_model=VisitRead)
 def cancel_visit(
-    visit_id: int, body: CancelVisit, ctx: RequestContext = Depends(authenticated)
+    visit_id: PathId, body: CancelVisit, ctx: RequestContext = Depends(authenticated)
 ) -> VisitRead:
     """The person calls a visit off before its window opens, banking its hours if asked."""
     with ctx.transaction() as (session, actor):
@@ -149,7 +151,7 @@ def list_alerts(
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertRead)
-def acknowledge_alert(alert_id: int, ctx: RequestContext = Depends(authenticated)) -> AlertRead:
+def acknowledge_alert(alert_id: PathId, ctx: RequestContext = Depends(authenticated)) -> AlertRead:
     with ctx.transaction() as (session, actor):
         alert = visit_actions.acknowledge_alert(
             session, actor=actor, at=ctx.now(), alert_id=alert_id

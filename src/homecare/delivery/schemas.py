@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from homecare.delivery.outcomes import VisitStatus
+from homecare.http import RecordId, WrittenDate
 from homecare.pattern import TimeBand
 
 MAX_EVENTS_PER_BATCH = 500
@@ -25,12 +26,12 @@ class EventKind(StrEnum):
 class GenerateVisits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: date
-    end: date
-    provider_id: int | None = Field(
+    start: WrittenDate
+    end: WrittenDate
+    provider_id: RecordId | None = Field(
         default=None, description="Only for the platform; a provider manager gets their own"
     )
-    package_ids: list[int] | None = Field(default=None, description="Only these packages")
+    package_ids: list[RecordId] | None = Field(default=None, description="Only these packages")
 
 
 class Generated(BaseModel):
@@ -40,7 +41,7 @@ class Generated(BaseModel):
 class AssignCarers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    care_worker_ids: list[int] = Field(description="Exactly as many carers as the visit needs")
+    care_worker_ids: list[RecordId] = Field(description="Exactly as many carers as the visit needs")
     planned_start: AwareDatetime | None = Field(
         default=None, description="When the carers are due, inside the visit's window"
     )
@@ -54,13 +55,13 @@ class CallEventIn(BaseModel):
     client_event_id: str = Field(
         min_length=1, max_length=64, description="Made by the phone; the same id is one event"
     )
-    visit_id: int
+    visit_id: RecordId
     kind: EventKind
     occurred_at: AwareDatetime
     latitude: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
     longitude: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
     note: str | None = Field(default=None, max_length=2000)
-    care_worker_id: int | None = Field(
+    care_worker_id: RecordId | None = Field(
         default=None, description="Whose event: needed when a manager records for a carer"
     )
 

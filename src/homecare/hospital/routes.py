@@ -12,7 +12,7 @@ from homecare.hospital.schemas import (
     NotificationRead,
 )
 from homecare.hospital.tables import Notification
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, authenticated
 
 router = APIRouter(tags=["flexibility"])
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["flexibility"])
     "/packages/{package_id}/hospital-stays", response_model=HospitalStayRead, status_code=201
 )
 def admit(
-    package_id: int, body: HospitalAdmission, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: HospitalAdmission, ctx: RequestContext = Depends(authenticated)
 ) -> HospitalStayRead:
     """The provider records an admission: visits suspended, trusted assessors told."""
     with ctx.transaction() as (session, actor):
@@ -38,7 +38,7 @@ def admit(
 
 @router.post("/hospital-stays/{stay_id}/discharge", response_model=HospitalStayRead)
 def discharge(
-    stay_id: int, body: HospitalDischarge, ctx: RequestContext = Depends(authenticated)
+    stay_id: PathId, body: HospitalDischarge, ctx: RequestContext = Depends(authenticated)
 ) -> HospitalStayRead:
     """Resume the visits from discharge, or hold them for a review within 3 working days."""
     with ctx.transaction() as (session, actor):
@@ -55,7 +55,7 @@ def discharge(
 
 @router.get("/packages/{package_id}/hospital-stays", response_model=list[HospitalStayRead])
 def package_stays(
-    package_id: int, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> list[HospitalStayRead]:
     with ctx.transaction() as (session, actor):
         stays = repository.stays_for_package(session, actor=actor, package_id=package_id)

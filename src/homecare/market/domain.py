@@ -12,6 +12,29 @@ class OrganisationKind(StrEnum):
     PROVIDER = "provider"
 
 
+class Creator(StrEnum):
+    """Who is asking to create an organisation: the platform, or a kind of organisation."""
+
+    PLATFORM = "platform"
+    COUNCIL = "council"
+    NHS_TRUST = "nhs_trust"
+    PROVIDER = "provider"
+
+
+CREATABLE: dict[Creator, frozenset[OrganisationKind]] = {
+    Creator.PLATFORM: frozenset(OrganisationKind),
+    Creator.COUNCIL: frozenset({OrganisationKind.PROVIDER}),
+    Creator.NHS_TRUST: frozenset(),
+    Creator.PROVIDER: frozenset(),
+}
+"""Councils and NHS trusts are set up by the platform alone, so no council can stand up
+another council (or a trust) and act for it; a council registers the providers it buys from."""
+
+
+def may_create_organisation(creator: Creator, kind: OrganisationKind) -> bool:
+    return kind in CREATABLE[creator]
+
+
 class CqcRating(StrEnum):
     """CQC's four ratings, plus 'not_rated' for a location not yet inspected."""
 

@@ -208,7 +208,7 @@ def places(session: Session, actor: Actor) -> Places:
 def organisation_called(session: Session, actor: Actor, id_or_name: str) -> Organisation | None:
     """An organisation by its id or its exact name, as an operator types it."""
     stmt = readable_organisations(actor)
-    if id_or_name.isdigit():
+    if id_or_name.isascii() and id_or_name.isdecimal() and len(id_or_name) < 19:
         return session.scalars(stmt.where(Organisation.id == int(id_or_name))).first()
     return session.scalars(stmt.where(Organisation.name == id_or_name)).first()
 

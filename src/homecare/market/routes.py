@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from homecare.errors import NotFound
 from homecare.geo.postcodes import normalise_postcode
 from homecare.geo.repository import lookup
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, authenticated
 from homecare.market import repository, service
 from homecare.market.repository import contract_read, zone_read
 from homecare.market.schemas import (
@@ -36,7 +36,7 @@ def list_organisations(
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationRead)
 def get_organisation(
-    organisation_id: int, ctx: RequestContext = Depends(authenticated)
+    organisation_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> Organisation:
     with ctx.transaction() as (session, actor):
         return repository.organisation(session, actor, organisation_id)
@@ -106,7 +106,7 @@ def resolve_zone(
 
 
 @router.get("/zones/{zone_id}", response_model=ZoneRead)
-def get_zone(zone_id: int, ctx: RequestContext = Depends(authenticated)) -> ZoneRead:
+def get_zone(zone_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ZoneRead:
     with ctx.transaction() as (session, actor):
         return repository.zone(session, actor, zone_id)
 
@@ -132,7 +132,7 @@ def list_contracts(ctx: RequestContext = Depends(authenticated)) -> list[Contrac
 
 
 @router.get("/contracts/{contract_id}", response_model=ContractRead)
-def get_contract(contract_id: int, ctx: RequestContext = Depends(authenticated)) -> ContractRead:
+def get_contract(contract_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ContractRead:
     with ctx.transaction() as (session, actor):
         return repository.contract(session, actor, contract_id)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import RecordId, WrittenDate
 from homecare.market.domain import ContractRole, CqcRating, OrganisationKind
 
 
@@ -78,14 +79,14 @@ class ZoneRead(BaseModel):
 class ContractCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: int
+    provider_id: RecordId
     lot: int = Field(ge=1, description="The lot number, e.g. 1 or 2")
-    zone_id: int
+    zone_id: RecordId
     role: ContractRole
     hourly_rate: Decimal = Field(gt=0, le=200, decimal_places=2, description="Pounds per hour")
     weekly_capacity_hours: Decimal = Field(ge=0, le=100000)
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: WrittenDate
+    ends_on: WrittenDate | None = None
 
 
 class ContractRead(BaseModel):

@@ -10,8 +10,13 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, require
-from homecare.errors import Conflict, InvalidInput
-from homecare.market.domain import ContractRole, OrganisationKind
+from homecare.errors import Conflict, Forbidden, InvalidInput
+from homecare.market.domain import (
+    ContractRole,
+    Creator,
+    OrganisationKind,
+    may_create_organisation,
+)
 from homecare.market.tables import Contract, Lot, Organisation, Zone, ZoneLsoa
 
 LSOA_CODE = re.compile(r"^[EW]010\d{5}$")
@@ -43,6 +48,13 @@ def create_organisation(
     ratings: dict[str, str | None] | None = None,
 ) -> Organisation:
     require(actor, Permission.MANAGE_MARKET)
+    creator = Creator.PLATFORM if actor.is_system else Creator(actor.organisation_kind or "")
+    if not may_create_organisation(creator, kind):
+        raise Forbidden(
+            f"a {creator.value.replace('_', ' ')} may not create an organisation of kind"
+            f" '{kind.value}'",
+            field="kind",
+        )
     if session.scalar(select(Organisation.id).where(Organisation.name == name)):
         raise Conflict(f"an organisation called '{name}' already exists", field="name")
     if cqc_location_id and session.scalar(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from homecare.http import RequestContext, authenticated
+from homecare.http import RecordId, RequestContext, authenticated
 from homecare.monitoring import service
 from homecare.monitoring.periods import EXAMPLES
 from homecare.monitoring.schemas import DefinitionsOut, KpisReport, MeasureReport, MeasuresReport
@@ -35,7 +35,7 @@ def definitions(ctx: RequestContext = Depends(authenticated)) -> DefinitionsOut:
 @router.get("/measures", response_model=MeasuresReport)
 def measures(
     period: str | None = PERIOD,
-    provider_id: int | None = PROVIDER,
+    provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
     ctx: RequestContext = Depends(authenticated),
 ) -> MeasuresReport | MeasureReport:
@@ -57,7 +57,7 @@ def measures(
 def one_measure(
     number: int,
     period: str | None = PERIOD,
-    provider_id: int | None = PROVIDER,
+    provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
     ctx: RequestContext = Depends(authenticated),
 ) -> MeasuresReport | MeasureReport:
@@ -79,7 +79,7 @@ def one_measure(
 @router.get("/kpis", response_model=KpisReport)
 def kpis(
     period: str | None = PERIOD,
-    provider_id: int | None = PROVIDER,
+    provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
     ctx: RequestContext = Depends(authenticated),
 ) -> KpisReport:

@@ -18,9 +18,14 @@ def nhs_check_digit(first_nine: str) -> int | None:
     return check
 
 
+def _ten_ascii_digits(digits: str) -> bool:
+    """`str.isdigit` also takes '²' and Arabic-Indic digits; an NHS number is 0-9 only."""
+    return len(digits) == 10 and digits.isascii() and digits.isdecimal()
+
+
 def is_valid_nhs_number(value: str) -> bool:
     digits = value.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    if not _ten_ascii_digits(digits):
         return False
     return nhs_check_digit(digits[:9]) == int(digits[9])
 
@@ -28,7 +33,7 @@ def is_valid_nhs_number(value: str) -> bool:
 def normalise_nhs_number(value: str, *, field: str = "nhs_number") -> str:
     """Ten digits with no spaces, or a refusal that says why."""
     digits = value.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    if not _ten_ascii_digits(digits):
         raise InvalidInput("an NHS number has exactly 10 digits", field=field)
     if not is_valid_nhs_number(digits):
         raise InvalidInput("the NHS number fails its modulus-11 check digit", field=field)

@@ -8,15 +8,15 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, Role, load_readable, scoped
-from homecare.brokerage.tables import Offer, Referral
+from homecare.brokerage.tables import LIVE_OFFER_STATUSES, Offer, Referral
 from homecare.errors import Forbidden
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
 
 
 def readable_people(actor: Actor) -> Select[Any]:
-    """The council's residents; those a nurse recorded or referred; a provider's offered and
-    packaged people; a person themselves."""
+    """The council's residents; those a nurse recorded or referred; the people a provider
+    holds a live offer for or a package of; a person themselves."""
 
     def nursed(org: int) -> Any:
         referred = select(Referral.person_id).where(Referral.referrer_org_id == org)
@@ -27,7 +27,7 @@ def readable_people(actor: Actor) -> Select[Any]:
         offered = (
             select(Referral.person_id)
             .join(Offer, Offer.referral_id == Referral.id)
-            .where(Offer.provider_id == org)
+            .where(Offer.provider_id == org, Offer.status.in_(LIVE_OFFER_STATUSES))
         )
         return or_(Person.id.in_(packaged), Person.id.in_(offered))
 
@@ -71,7 +71,7 @@ def search_people(session: Session, actor: Actor, query: str, limit: int) -> lis
     up to `limit`, by name."""
     stmt = readable_people(actor)
     compact = query.replace(" ", "")
-    if compact.isdigit():
+    if compact.isascii() and compact.isdecimal():
         stmt = stmt.where(Person.nhs_number.contains(compact, autoescape=True))
     else:
         for term in query.split()[:5]:

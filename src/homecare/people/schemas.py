@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import RecordId, WrittenDate
+
 
 class Gender(StrEnum):
     FEMALE = "female"
@@ -35,7 +37,7 @@ class PersonCreate(BaseModel):
     nhs_number: str = Field(min_length=10, max_length=12, examples=["943 476 5919"])
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date
+    date_of_birth: WrittenDate
     address: str = Field(min_length=3, max_length=300)
     postcode: str = Field(min_length=5, max_length=8)
     latitude: float | None = Field(default=None, ge=49.8, le=61.0, allow_inf_nan=False)
@@ -53,7 +55,7 @@ class PersonCreate(BaseModel):
     primary_support_reason: PrimarySupportReason | None = Field(
         default=None, description="Why the person needs support (client-level data codes)"
     )
-    council_id: int | None = Field(
+    council_id: RecordId | None = Field(
         default=None, description="For NHS users: the council the person lives in"
     )
 

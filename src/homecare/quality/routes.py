@@ -12,12 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from homecare.http import RequestContext, authenticated
+from homecare.http import (
+    IdInPath,
+    PathId,
+    RecordId,
+    RequestContext,
+    WrittenDate,
+    authenticated,
+    path_id,
+)
 from homecare.quality import repository, service
 from homecare.quality.registry import COMPLAINTS, KINDS, Kind
 from homecare.quality.schemas import ComplaintClose, ComplaintRead
@@ -34,9 +42,9 @@ class Filters:
 
 
 def filters(
-    date_from: date | None = Query(default=None, alias="from", description="On or after"),
-    date_to: date | None = Query(default=None, alias="to", description="On or before"),
-    provider_id: int | None = Query(
+    date_from: WrittenDate | None = Query(default=None, alias="from", description="On or after"),
+    date_to: WrittenDate | None = Query(default=None, alias="to", description="On or before"),
+    provider_id: RecordId | None = Query(
         default=None, description="For the council: one contracted provider's records"
     ),
 ) -> Filters:
@@ -79,18 +87,18 @@ def _lister(kind: Kind[Any]) -> Callable[..., Any]:
 def _getter(kind: Kind[Any]) -> Callable[..., Any]:
     """`GET /quality/<segment>/{<id_name>}`."""
 
-    def get_one(
-        record_id: int = Path(alias=kind.id_name), ctx: RequestContext = Depends(authenticated)
-    ) -> Any:
+    def get_one(record_id: int, ctx: RequestContext = Depends(authenticated)) -> Any:
         with ctx.transaction() as (session, actor):
             row = repository.get_record(session, kind, actor=actor, record_id=record_id)
             return kind.show(row)
 
+    # The id keeps the kind's name in the path, and its range (FastAPI reads both from here)
+    get_one.__annotations__["record_id"] = Annotated[IdInPath, path_id(kind.id_name)]
     return get_one
 
 
 def close_complaint(
-    complaint_id: int, body: ComplaintClose, ctx: RequestContext = Depends(authenticated)
+    complaint_id: PathId, body: ComplaintClose, ctx: RequestContext = Depends(authenticated)
 ) -> Complaint:
     with ctx.transaction() as (session, actor):
         return service.close_complaint(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import RecordId, WrittenDate
 from homecare.quality import domain
 from homecare.quality.tables import RefundCredit, StaffingSpend
 from homecare.units import pounds
@@ -39,8 +40,10 @@ class _Out(BaseModel):
 
 class StaffMovementCreate(_In):
     kind: str = Field(description=_one_of(domain.MOVEMENT_KINDS))
-    on: date = Field(description="The day the care worker started or left; not in the future")
-    care_worker_id: int | None = Field(default=None, description="One of your care workers")
+    on: WrittenDate = Field(
+        description="The day the care worker started or left; not in the future"
+    )
+    care_worker_id: RecordId | None = Field(default=None, description="One of your care workers")
     contract_type: str | None = Field(
         default=None,
         description=_one_of(domain.CONTRACT_TYPES) + "; defaults to the care worker's",
@@ -59,9 +62,9 @@ class StaffMovementRead(_Out):
 
 
 class SicknessAbsenceCreate(_In):
-    care_worker_id: int = Field(description="One of your care workers")
-    first_day: date
-    last_day: date = Field(description="Included; on or after first_day")
+    care_worker_id: RecordId = Field(description="One of your care workers")
+    first_day: WrittenDate
+    last_day: WrittenDate = Field(description="Included; on or after first_day")
     working_days: int = Field(
         description="Days the care worker would have worked: at least 1, at most the days "
         "of the span on the weekdays they work"
@@ -78,10 +81,10 @@ class SicknessAbsenceRead(_Out):
 
 
 class TrainingCreate(_In):
-    care_worker_id: int = Field(description="One of your care workers")
+    care_worker_id: RecordId = Field(description="One of your care workers")
     course: str = Field(description="Up to 200 characters")
     category: str = Field(description=_one_of(domain.TRAINING_CATEGORIES))
-    completed_on: date
+    completed_on: WrittenDate
     hours: float = Field(
         allow_inf_nan=False, description=f"More than 0, at most {domain.MAX_TRAINING_HOURS:g}"
     )
@@ -98,7 +101,7 @@ class TrainingRead(_Out):
 class StaffSurveyCreate(_In):
     """One anonymous answer: no care worker is named."""
 
-    answered_on: date
+    answered_on: WrittenDate
     job_satisfaction: int = Field(description="1 (very dissatisfied) to 5 (very satisfied)")
     morale: int = Field(description="1 (very low) to 5 (very high)")
     comment: str | None = Field(default=None, description="Up to 2000 characters")
@@ -112,8 +115,10 @@ class StaffSurveyRead(_Out):
 
 
 class StaffingSpendCreate(_In):
-    period_start: date
-    period_end: date = Field(description="Included; after period_start and not in the future")
+    period_start: WrittenDate
+    period_end: WrittenDate = Field(
+        description="Included; after period_start and not in the future"
+    )
     direct_staff_pence: int = Field(description="Care workers' pay, on-costs and travel time")
     indirect_staff_pence: int = Field(
         description="Coordinators, managers, trainers and office staff"
@@ -140,8 +145,8 @@ class StaffingSpendRead(BaseModel):
 
 class PeopleSurveyCreate(_In):
     respondent: str = Field(description=_one_of(domain.RESPONDENTS))
-    answered_on: date
-    person_id: int | None = Field(
+    answered_on: WrittenDate
+    person_id: RecordId | None = Field(
         default=None, description="The person receiving care, one you serve"
     )
     what_matters_understood: bool | None = None
@@ -170,8 +175,8 @@ class CaseStudyCreate(_In):
     kind: str = Field(description=_one_of(domain.CASE_STUDY_KINDS))
     title: str = Field(description="Up to 200 characters")
     summary: str = Field(description="Up to 4000 characters")
-    occurred_on: date
-    person_id: int | None = Field(default=None, description="A person you serve")
+    occurred_on: WrittenDate
+    person_id: RecordId | None = Field(default=None, description="A person you serve")
     services_relieved: list[str] = Field(
         default_factory=list,
         description="pressure_off_other_services only. " + _one_of(domain.SERVICES_RELIEVED),
@@ -195,14 +200,14 @@ class CaseStudyRead(_Out):
 
 
 class ComplaintCreate(_In):
-    received_on: date
+    received_on: WrittenDate
     category: str = Field(description=_one_of(domain.COMPLAINT_CATEGORIES))
     summary: str = Field(description="Up to 2000 characters")
-    person_id: int | None = Field(default=None, description="A person you serve")
+    person_id: RecordId | None = Field(default=None, description="A person you serve")
 
 
 class ComplaintClose(_In):
-    closed_on: date = Field(description="On or after the day it was received")
+    closed_on: WrittenDate = Field(description="On or after the day it was received")
     upheld: bool
 
 
@@ -216,11 +221,11 @@ class ComplaintRead(_Out):
 
 
 class IncidentCreate(_In):
-    occurred_on: date
+    occurred_on: WrittenDate
     category: str = Field(description=_one_of(domain.INCIDENT_CATEGORIES))
     summary: str = Field(description="Up to 2000 characters")
     reported_to: list[str] = Field(description="At least one. " + _one_of(domain.REPORTED_TO))
-    person_id: int | None = Field(default=None, description="A person you serve")
+    person_id: RecordId | None = Field(default=None, description="A person you serve")
 
 
 class IncidentRead(_Out):
@@ -232,10 +237,10 @@ class IncidentRead(_Out):
 
 
 class RefundCreate(_In):
-    issued_on: date
+    issued_on: WrittenDate
     amount_pence: int = Field(description="More than 0")
     reason: str = Field(description=_one_of(domain.REFUND_REASONS))
-    package_id: int | None = Field(default=None, description="One of your packages")
+    package_id: RecordId | None = Field(default=None, description="One of your packages")
 
 
 class RefundRead(BaseModel):

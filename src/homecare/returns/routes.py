@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from homecare.http import RequestContext, authenticated
+from homecare.http import RecordId, RequestContext, authenticated
 from homecare.monitoring.service import compute_return
 from homecare.returns.download import XLSX, return_file
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["monitoring"])
 )
 def download_return(
     period: str = Query(examples=["2026-P12"]),
-    provider_id: int | None = None,
+    provider_id: RecordId | None = None,
     lot: int | None = None,
     format: Literal["xlsx", "csv"] = "xlsx",
     ctx: RequestContext = Depends(authenticated),

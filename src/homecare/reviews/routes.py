@@ -7,8 +7,9 @@ from datetime import date
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from homecare.access_log import log_person_read
 from homecare.calendar import local_date
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RecordId, RequestContext, WrittenDate, authenticated
 from homecare.reviews import service
 from homecare.reviews.domain import Progress, is_overdue, made_progress
 from homecare.reviews.repository import open_review
@@ -78,8 +79,10 @@ def reviews_due(ctx: RequestContext = Depends(authenticated)) -> ReviewsDue:
 
 @router.get("/reviews", response_model=list[ReviewRead])
 def list_reviews(
-    due_before: date | None = Query(default=None, description="Due strictly before this day"),
-    package_id: int | None = None,
+    due_before: WrittenDate | None = Query(
+        default=None, description="Due strictly before this day"
+    ),
+    package_id: RecordId | None = None,
     done: bool | None = Query(default=None, description="true: recorded; false: still open"),
     ctx: RequestContext = Depends(authenticated),
 ) -> list[ReviewRead]:
@@ -102,7 +105,7 @@ def _recorded(session: Session, review: Review, today: date) -> RecordedReview:
 
 @router.post("/reviews/{review_id}", response_model=RecordedReview)
 def record_review(
-    review_id: int, body: ReviewRecord, ctx: RequestContext = Depends(authenticated)
+    review_id: PathId, body: ReviewRecord, ctx: RequestContext = Depends(authenticated)
 ) -> RecordedReview:
     """Records a due review: ratings (or an opt-out), notes and social connections."""
     with ctx.transaction() as (session, actor):
@@ -127,10 +130,13 @@ def record_review(
 
 
 @router.get("/packages/{package_id}/outcomes", response_model=OutcomesRead)
-def package_outcomes(package_id: int, ctx: RequestContext = Depends(authenticated)) -> OutcomesRead:
+def package_outcomes(
+    package_id: PathId, ctx: RequestContext = Depends(authenticated)
+) -> OutcomesRead:
     """Ratings over time, with each review's progress since the last rating (measure 12)."""
     with ctx.transaction() as (session, actor):
         outcomes = service.outcomes_for(session, actor=actor, package_id=package_id)
+        log_person_read(session, actor, ctx.now(), outcomes.package.person_id, "outcomes", "api")
         points = [_point(r, p) for r, p in outcomes.reviews]
         following = outcomes.next_review
         return OutcomesRead(
@@ -146,11 +152,13 @@ def package_outcomes(package_id: int, ctx: RequestContext = Depends(authenticate
 
 @router.get("/people/{person_id}/social-connections", response_model=list[SocialConnectionRead])
 def social_connections(
-    person_id: int,
+    person_id: PathId,
     include_ended: bool = Query(default=False, description="Also connections since ended"),
     ctx: RequestContext = Depends(authenticated),
 ) -> list[SocialConnection]:
     with ctx.transaction() as (session, actor):
-        return service.social_connections_for(
+        connections = service.social_connections_for(
             session, actor=actor, person_id=person_id, include_ended=include_ended
         )
+        log_person_read(session, actor, ctx.now(), person_id, "social connections", "api")
+        return connections

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from homecare.access import Permission, load_readable, require
 from homecare.errors import InvalidInput, NotFound
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, WrittenDate, authenticated
 from homecare.rounds.repository import (
     plan_of_day,
     plan_read,
@@ -32,7 +32,7 @@ router = APIRouter(tags=["rounds"])
 
 @router.get("/rounds", response_model=list[RoundRead])
 def list_rounds(
-    day: date = Query(description="The day, e.g. 2026-11-02"),
+    day: Annotated[WrittenDate, Query(description="The day, e.g. 2026-11-02")],
     ctx: RequestContext = Depends(authenticated),
 ) -> list[RoundRead]:
     """A provider manager sees every round of their provider; a care worker their own."""
@@ -42,7 +42,7 @@ def list_rounds(
 
 @router.get("/rounds/geojson", response_model=GeoJson)
 def rounds_geojson(
-    day: date = Query(description="The day, e.g. 2026-11-02"),
+    day: Annotated[WrittenDate, Query(description="The day, e.g. 2026-11-02")],
     ctx: RequestContext = Depends(authenticated),
 ) -> GeoJson:
     """Each round as a line through its stops, and each stop as a point: for any map."""
@@ -51,7 +51,7 @@ def rounds_geojson(
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead)
-def get_round(round_id: int, ctx: RequestContext = Depends(authenticated)) -> RoundRead:
+def get_round(round_id: PathId, ctx: RequestContext = Depends(authenticated)) -> RoundRead:
     with ctx.transaction() as (session, actor):
         return round_read(
             session, load_readable(session, readable_rounds(actor), Round, round_id, "round")
@@ -59,7 +59,7 @@ def get_round(round_id: int, ctx: RequestContext = Depends(authenticated)) -> Ro
 
 
 @router.get("/round-plans/{day}", response_model=PlanRead)
-def get_plan(day: date, ctx: RequestContext = Depends(authenticated)) -> PlanRead:
+def get_plan(day: WrittenDate, ctx: RequestContext = Depends(authenticated)) -> PlanRead:
     """The provider's plan for the day: its measures beside the hand-planned baseline, and
     every visit it could not place with the reason."""
     with ctx.transaction() as (session, actor):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import WrittenDate
+
 
 class StopRead(BaseModel):
     sequence: int
@@ -62,7 +64,7 @@ class PlanRead(BaseModel):
 class OptimiseDay(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    day: date
+    day: WrittenDate
     time_limit: float = Field(default=10.0, gt=0, le=120, description="Seconds of search")
 
 

@@ -16,7 +16,7 @@ from homecare.scenario.area import Area
 from homecare.text import slug
 from homecare.workforce.tables import CareWorker
 
-DEMO_PASSWORD = "home-care-demo"
+DEMO_PASSWORD = "armley-rounds-on-foot"
 """The demo accounts' password, printed by the demo: a generated area is not real data."""
 
 Account = tuple[str, int, Role, str]

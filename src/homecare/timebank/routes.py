@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from homecare.http import RequestContext, authenticated
+from homecare.access_log import log_person_read
+from homecare.http import PathId, RequestContext, authenticated
+from homecare.packages.tables import Package
 from homecare.timebank import service
 from homecare.timebank.schemas import EnvelopeOpen, PeriodEndsRead, TimeBankMove, TimeBankRead
 
@@ -13,7 +15,7 @@ router = APIRouter(tags=["time-bank"])
 
 @router.post("/packages/{package_id}/envelope", response_model=TimeBankRead, status_code=201)
 def open_envelope(
-    package_id: int, body: EnvelopeOpen, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: EnvelopeOpen, ctx: RequestContext = Depends(authenticated)
 ) -> TimeBankRead:
     """The provider puts one of its packages on an envelope of time (once per package)."""
     with ctx.transaction() as (session, actor):
@@ -33,15 +35,19 @@ def open_envelope(
 
 
 @router.get("/packages/{package_id}/time-bank", response_model=TimeBankRead)
-def get_time_bank(package_id: int, ctx: RequestContext = Depends(authenticated)) -> TimeBankRead:
+def get_time_bank(package_id: PathId, ctx: RequestContext = Depends(authenticated)) -> TimeBankRead:
     """Balances and ledger, for the person, their provider and their council."""
     with ctx.transaction() as (session, actor):
-        return TimeBankRead.of(service.balance(session, actor=actor, package_id=package_id))
+        read = TimeBankRead.of(service.balance(session, actor=actor, package_id=package_id))
+        package = session.get(Package, package_id)
+        if package is not None:
+            log_person_read(session, actor, ctx.now(), package.person_id, "time bank", "api")
+        return read
 
 
 @router.post("/packages/{package_id}/time-bank/bank", response_model=TimeBankRead)
 def bank_minutes(
-    package_id: int, body: TimeBankMove, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: TimeBankMove, ctx: RequestContext = Depends(authenticated)
 ) -> TimeBankRead:
     with ctx.transaction() as (session, actor):
         statement = service.bank(
@@ -57,7 +63,7 @@ def bank_minutes(
 
 @router.post("/packages/{package_id}/time-bank/draw", response_model=TimeBankRead)
 def draw_minutes(
-    package_id: int, body: TimeBankMove, ctx: RequestContext = Depends(authenticated)
+    package_id: PathId, body: TimeBankMove, ctx: RequestContext = Depends(authenticated)
 ) -> TimeBankRead:
     with ctx.transaction() as (session, actor):
         statement = service.draw(

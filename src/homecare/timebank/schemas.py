@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import WrittenDate
 from homecare.timebank.ledger import MAX_PERIOD_WEEKS
 from homecare.timebank.service import Statement
 from homecare.timebank.tables import TimeBankEntry
@@ -19,7 +20,7 @@ MAX_MINUTES = MAX_PERIOD_WEEKS * 7 * 24 * 60
 class EnvelopeOpen(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date = Field(description="First day of the first period, e.g. a Monday")
+    starts_on: WrittenDate = Field(description="First day of the first period, e.g. a Monday")
     period_weeks: int = Field(default=4, ge=1, le=MAX_PERIOD_WEEKS, strict=True)
     minutes_per_period: int | None = Field(
         default=None,

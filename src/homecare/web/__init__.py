@@ -12,12 +12,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
-from homecare.web import auth
+from homecare.web import auth, oidc
 from homecare.web.render import STATIC
 from homecare.web.routes import ROUTERS
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(oidc.router)
 for _pages in ROUTERS:
     router.include_router(_pages)
 

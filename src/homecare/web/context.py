@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -20,7 +20,11 @@ from starlette.datastructures import FormData
 from homecare.access import Actor
 from homecare.accounts.repository import user_with_organisation
 from homecare.accounts.service import actor_for_user
-from homecare.accounts.web_sessions import SESSION_COOKIE, current_web_session
+from homecare.accounts.web_sessions import (
+    SESSION_COOKIE,
+    SecondFactorRequired,
+    current_web_session,
+)
 from homecare.clock import Clock
 from homecare.config import Settings
 from homecare.db import unit_of_work
@@ -30,6 +34,10 @@ from homecare.web import csrf
 
 class SignInRequired(Exception):
     """No live web session: the browser is sent to the sign-in page."""
+
+
+class SecondFactorPending(SignInRequired):
+    """The password was right but the code is still to come: only /sign-in/code is open."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,21 @@ class WebContext:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @property
+    def secret(self) -> bytes:
+        """The server secret (`accounts.server_secret`), for signed forms and digests."""
+        secret: bytes = self.request.app.state.secret
+        return secret
+
+    @property
+    def absolute_timeout(self) -> timedelta:
+        return timedelta(hours=self.settings.session_absolute_hours)
+
+    def client_address(self) -> str:
+        """The address guesses are counted against (the proxy's, unless it forwards)."""
+        client = self.request.client
+        return client.host if client else "unknown"
+
     @contextmanager
     def transaction(self, form: FormData | None = None) -> Iterator[tuple[Session, SignedIn]]:
         """One unit of work as the signed-in user; with a form, its CSRF token is checked."""
@@ -60,7 +83,11 @@ class WebContext:
             raise SignInRequired
         with unit_of_work(self.engine) as session:
             try:
-                record = current_web_session(session, token, at=self.now())
+                record = current_web_session(
+                    session, token, at=self.now(), absolute=self.absolute_timeout
+                )
+            except SecondFactorRequired as exc:
+                raise SecondFactorPending from exc
             except NotAuthenticated as exc:
                 raise SignInRequired from exc
             if form is not None:

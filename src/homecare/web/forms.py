@@ -2,6 +2,10 @@
 
 A page collects its errors as {input id: message} in the order of the form, so that the
 error summary lists them top to bottom and each links to the input at fault.
+
+A whole number is ASCII digits only: `str.isdigit` also takes '²' and other Unicode digits,
+which `int` then refuses or reads as another number. An id past what the store can hold
+is no id at all, so it never reaches the store.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 from starlette.datastructures import FormData
 
 from homecare.errors import DomainError
+from homecare.http import FIRST_YEAR, LAST_YEAR, MAX_ID
 from homecare.web.format import sentence
 
 
@@ -23,6 +28,22 @@ def text(form: FormData, name: str) -> str:
 def values(form: FormData) -> dict[str, str]:
     """What was typed, to show again when the form has a problem (never the CSRF token)."""
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def whole_number(raw: str | None, *, most: int = MAX_ID) -> int | None:
+    """Text that is a whole number in ASCII digits, no more than `most`; otherwise None."""
+    value = (raw or "").strip()
+    if not (value.isascii() and value.isdecimal()) or len(value) > len(str(most)):
+        return None
+    number = int(value)
+    return number if number <= most else None
+
+
+def record_id(raw: str | None) -> int | None:
+    """A record's id as a page was given it (a select, a hidden input, a query), or None when
+    it cannot be one: not ASCII digits, 0, or past the largest id the store can hold."""
+    number = whole_number(raw)
+    return number if number else None
 
 
 def date_values(name: str, value: date | None) -> dict[str, str]:
@@ -50,17 +71,21 @@ def parse_date(
         errors[anchor] = f"{what} must include {' and '.join(missing)}"
         return None
     day, month, year = parts
-    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+    if not all(part.isascii() and part.isdecimal() for part in parts):
         errors[anchor] = f"{what} must be a real date"
         return None
     if len(year) != 4:
         errors[anchor] = "Year must include 4 numbers"
         return None
     try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
+        value = date(int(year), int(month), int(day))
+    except (ValueError, OverflowError):
         errors[anchor] = f"{what} must be a real date"
         return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        errors[anchor] = f"{what} must be in a year from {FIRST_YEAR} to {LAST_YEAR}"
+        return None
+    return value
 
 
 def parse_number(

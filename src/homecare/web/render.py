@@ -19,9 +19,9 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from homecare.access import Permission, Role
-from homecare.errors import DomainError, Forbidden, NotFound
+from homecare.errors import DomainError, Forbidden, NotFound, TooManyAttempts
 from homecare.web import format as fmt
-from homecare.web.context import SignedIn, SignInRequired
+from homecare.web.context import SecondFactorPending, SignedIn, SignInRequired
 from homecare.web.csrf import CsrfRejected
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -147,7 +147,11 @@ def safe_next(value: str | None) -> str | None:
     return value
 
 
-def _sign_in_redirect(request: Request) -> Response:
+def _sign_in_redirect(request: Request, exc: SignInRequired) -> Response:
+    if isinstance(exc, SecondFactorPending):
+        if request.headers.get("HX-Request"):
+            return Response(status_code=200, headers={"HX-Redirect": "/sign-in/code"})
+        return redirect("/sign-in/code")
     target = "/sign-in"
     if request.method == "GET":
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -163,13 +167,15 @@ def not_found(request: Request) -> HTMLResponse:
 
 def error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, SignInRequired):
-        return _sign_in_redirect(request)
+        return _sign_in_redirect(request, exc)
     if isinstance(exc, NotFound | RequestValidationError):
         return not_found(request)
     if isinstance(exc, CsrfRejected):
         return render(
             request, "errors/form_expired.html", title="Your form was not sent", status=403
         )
+    if isinstance(exc, TooManyAttempts):
+        return locked_out_page(request, exc)
     if isinstance(exc, Forbidden):
         return render(
             request, "errors/forbidden.html", title="You cannot use this page", status=403
@@ -182,6 +188,19 @@ def error_page(request: Request, exc: Exception) -> Response:
         status=exc.status,
         message=fmt.sentence(exc.message),
     )
+
+
+def locked_out_page(request: Request, exc: TooManyAttempts) -> Response:
+    """The lock-out notice: 429, how long to wait, and Retry-After for machines."""
+    response = render(
+        request,
+        "errors/locked_out.html",
+        title="Your account is locked for now",
+        status=429,
+        minutes=max(1, -(-exc.retry_after // 60)),
+    )
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 class WebRoute(APIRoute):

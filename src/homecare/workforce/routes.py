@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from homecare.access import load_readable
-from homecare.http import RequestContext, authenticated
+from homecare.http import PathId, RequestContext, authenticated
 from homecare.workforce.repository import care_workers_of, readable_care_workers
 from homecare.workforce.schemas import CareWorkerCreate, CareWorkerRead
 from homecare.workforce.service import add_care_worker
@@ -22,7 +22,7 @@ def list_care_workers(ctx: RequestContext = Depends(authenticated)) -> list[Care
 
 @router.get("/care-workers/{care_worker_id}", response_model=CareWorkerRead)
 def get_care_worker(
-    care_worker_id: int, ctx: RequestContext = Depends(authenticated)
+    care_worker_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> CareWorker:
     with ctx.transaction() as (session, actor):
         return load_readable(

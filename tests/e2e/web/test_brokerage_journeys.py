@@ -270,7 +270,7 @@ def test_a_provider_manager_opening_another_providers_package_sees_page_not_foun
 def test_signing_out_ends_the_session_for_good(new_page: NewPage, site: Site) -> None:
     page = new_page()
     sign_in(page, site, "broker")
-    cookie = next(c for c in page.context.cookies() if c["name"] == "homecare_session")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "__Host-homecare_session")
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
 
     page.get_by_role("button", name="Sign out").click()

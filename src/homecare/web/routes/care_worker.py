@@ -16,20 +16,23 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import Actor
+from homecare.access import Actor, load_readable
+from homecare.access_log import log_person_read
 from homecare.calendar import LONDON
 from homecare.delivery import call_events
 from homecare.delivery.repository import (
     RoundVisit,
     first_copy,
     lock_visit,
+    readable_visits,
     require_round,
     round_of_day,
     round_visit,
 )
 from homecare.delivery.schemas import CallEventIn, EventKind
-from homecare.delivery.tables import CallEvent
+from homecare.delivery.tables import CallEvent, Visit
 from homecare.errors import NotFound
+from homecare.http import PathId, RecordId
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import format_time, sentence
@@ -90,7 +93,7 @@ def _banner(visits: list[RoundVisit], acted: int | None, done: str | None) -> st
 def today(
     request: Request,
     done: str | None = None,
-    visit: int | None = None,
+    visit: RecordId | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
@@ -132,9 +135,14 @@ def _visit_page(
 
 
 @router.get("/app/today/visits/{visit_id}")
-def visit_page(request: Request, visit_id: int, ctx: WebContext = Depends(web_context)) -> Response:
+def visit_page(
+    request: Request, visit_id: PathId, ctx: WebContext = Depends(web_context)
+) -> Response:
     with ctx.transaction() as (session, me):
-        return _visit_page(request, session, me.actor, visit_id)
+        page = _visit_page(request, session, me.actor, visit_id)
+        visit = load_readable(session, readable_visits(me.actor), Visit, visit_id, "visit")
+        log_person_read(session, me.actor, ctx.now(), visit.person_id, "visit", "page")
+        return page
 
 
 # --- actions -----------------------------------------------------------------------------
@@ -203,7 +211,7 @@ def _apply(session: Session, actor: Actor, ctx: WebContext, event: CallEventIn) 
 @router.post("/app/today/visits/{visit_id}/{action}")
 def record(
     request: Request,
-    visit_id: int,
+    visit_id: PathId,
     action: str,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),

@@ -32,6 +32,7 @@ from homecare.changes.schemas import ImpactFigures
 from homecare.changes.service import decide_change
 from homecare.changes.tables import ProviderChange
 from homecare.errors import Conflict, InvalidInput, NotFound
+from homecare.http import PathId, RecordId
 from homecare.market.repository import organisation
 from homecare.packages.repository import load_package
 from homecare.packages.tables import Package
@@ -135,7 +136,7 @@ def changes_queue(
     request: Request,
     show: str | None = None,
     done: str | None = None,
-    change: int | None = None,
+    change: RecordId | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
@@ -194,7 +195,7 @@ def _change_page(
 
 @router.get("/app/changes/{change_id}")
 def change_page(
-    request: Request, change_id: int, ctx: WebContext = Depends(web_context)
+    request: Request, change_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         return _change_page(request, session, me.actor, ctx, change_id)
@@ -209,12 +210,11 @@ def _read_decision(form: FormData, errors: dict[str, str]) -> tuple[str, int | N
         errors["decision"] = "Select whether to approve, amend or reverse the change"
     if decision == "amend":
         raw = forms.text(form, "weekly-minutes")
+        minutes = forms.whole_number(raw)
         if not raw:
             errors["weekly-minutes"] = "Enter the weekly carer minutes for the amended change"
-        elif not raw.isdigit():
+        elif minutes is None:
             errors["weekly-minutes"] = "Weekly carer minutes must be a whole number, like 450"
-        else:
-            minutes = int(raw)
     if decision in NOTE_NEEDED and not note:
         errors["note"] = f"Enter why you are {NOTE_NEEDED[decision]} the change"
     elif len(note) > NOTE_LIMIT:
@@ -225,7 +225,7 @@ def _read_decision(form: FormData, errors: dict[str, str]) -> tuple[str, int | N
 @router.post("/app/changes/{change_id}/decision")
 def decide(
     request: Request,
-    change_id: int,
+    change_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:

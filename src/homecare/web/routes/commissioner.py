@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from homecare.access import Actor, Permission
 from homecare.calendar import local_date
 from homecare.errors import Forbidden, NotFound
+from homecare.http import PathId
 from homecare.market import repository as market
 from homecare.monitoring import repository as oversight
 from homecare.monitoring.periods import Period, parse_period
@@ -26,13 +27,14 @@ from homecare.monitoring.service import compute_return, kpis_report, latest_comp
 from homecare.packages.repository import provider_caseload
 from homecare.returns.download import return_file
 from homecare.web import commissioner_view as view
+from homecare.web import forms
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import SECURITY_HEADERS, WebRoute, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 SHOWN_MISSES = 50
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 """An image carries no script; Vega's SVG may style its own text."""
 
 
@@ -46,9 +48,10 @@ def _number(text: str | None) -> int | None:
     """A select's value: blank is "all"; anything but a whole number is not a page."""
     if text is None or text.strip() == "":
         return None
-    if not text.strip().isdigit():
+    number = forms.whole_number(text)
+    if number is None:
         raise NotFound(f"no such choice {text!r}")
-    return int(text)
+    return number
 
 
 def _period(text: str | None, ctx: WebContext) -> Period:
@@ -271,7 +274,7 @@ def providers(request: Request, ctx: WebContext = Depends(web_context)) -> Respo
 
 @router.get("/app/providers/{provider_id}")
 def provider(
-    request: Request, provider_id: int, ctx: WebContext = Depends(web_context)
+    request: Request, provider_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         require_council(me.actor, Permission.MANAGE_MARKET)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor
+from homecare.access_log import log_person_read
 from homecare.accounts.repository import provider_contacts
 from homecare.calendar import local_date
 from homecare.changes import consent
@@ -22,6 +23,7 @@ from homecare.changes.repository import get_request, list_requests
 from homecare.changes.tables import ConsentRequest
 from homecare.delivery.repository import coming_visits
 from homecare.errors import Conflict, InvalidInput, NotFound
+from homecare.http import PathId, RecordId
 from homecare.market.repository import organisation
 from homecare.packages.repository import current_package
 from homecare.packages.tables import Package
@@ -113,8 +115,7 @@ def _required_package(session: Session, actor: Actor, package_id: int | None) ->
 
 
 def _form_package_id(form: FormData) -> int | None:
-    raw = forms.text(form, "package")
-    return int(raw) if raw.isdigit() else None
+    return forms.record_id(forms.text(form, "package"))
 
 
 # --- consent and ratings -----------------------------------------------------------------
@@ -133,10 +134,11 @@ def _provider_name(session: Session, actor: Actor, provider_id: int) -> str:
 
 @router.get("/app/my-care")
 def my_care(
-    request: Request, package: int | None = None, ctx: WebContext = Depends(web_context)
+    request: Request, package: RecordId | None = None, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         person = own_record(session, me.actor)
+        log_person_read(session, me.actor, ctx.now(), person.id, "care plan", "page")
         chosen = current_package(session, me.actor, package)
         name = f"{person.given_name} {person.family_name}"
         if chosen is None:
@@ -168,7 +170,7 @@ def my_care(
 @router.get("/app/my-care/time-bank")
 def time_bank(
     request: Request,
-    package: int | None = None,
+    package: RecordId | None = None,
     done: str | None = None,
     minutes: int | None = None,
     ctx: WebContext = Depends(web_context),
@@ -179,6 +181,7 @@ def time_bank(
         balance = balance_of(session, me.actor, chosen.id)
         if balance is None:
             raise NotFound(f"package {chosen.id} is not on an envelope of time")
+        log_person_read(session, me.actor, ctx.now(), chosen.person_id, "time bank", "page")
         move = MOVES.get(done or "")
         message = move.done.format(hours=hours_text(minutes)) if move and minutes else None
         return render(
@@ -257,7 +260,10 @@ def _post_move(request: Request, ctx: WebContext, form: FormData, move: Move) ->
 
 @router.get("/app/my-care/time-bank/{kind}")
 def move_form(
-    request: Request, kind: str, package: int | None = None, ctx: WebContext = Depends(web_context)
+    request: Request,
+    kind: str,
+    package: RecordId | None = None,
+    ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
         move = MOVES.get(kind)
@@ -312,7 +318,7 @@ def _consent_page(
 @router.get("/app/my-care/consent")
 def consent_requests(
     request: Request,
-    package: int | None = None,
+    package: RecordId | None = None,
     done: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -330,7 +336,7 @@ CONSENT_ANCHORS = {
 @router.post("/app/my-care/consent/{request_id}")
 def answer_consent(
     request: Request,
-    request_id: int,
+    request_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -408,7 +414,7 @@ def _given(review: Review | None) -> dict[str, str]:
 @router.get("/app/my-care/rating")
 def rating(
     request: Request,
-    package: int | None = None,
+    package: RecordId | None = None,
     done: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -419,7 +425,7 @@ def rating(
 @router.post("/app/my-care/rating/{review_id}")
 def rate(
     request: Request,
-    review_id: int,
+    review_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:

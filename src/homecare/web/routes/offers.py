@@ -15,6 +15,7 @@ from homecare.brokerage import service
 from homecare.brokerage.domain import DeclineReason, OfferStatus
 from homecare.brokerage.repository import load_offer, offer_read, offers_to_answer
 from homecare.errors import Conflict, InvalidInput
+from homecare.http import PathId
 from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
@@ -41,8 +42,8 @@ def offers(
             request,
             "offers/list.html",
             title="Offers",
-            waiting=[offer_read(session, o) for o in waiting],
-            answered=[offer_read(session, o) for o in answered],
+            waiting=[offer_read(session, o, me.actor) for o in waiting],
+            answered=[offer_read(session, o, me.actor) for o in answered],
             names=names,
             reasons=DECLINE_REASONS,
             done=DONE.get(done or ""),
@@ -61,8 +62,8 @@ def _offer_page(
 ) -> Response:
     require(actor, Permission.RESPOND_TO_OFFERS)
     offer = load_offer(session, actor, offer_id)
-    read = offer_read(session, offer)
-    person = person_or_none(session, actor, read.person_id)
+    read = offer_read(session, offer, actor)
+    person = person_or_none(session, actor, read.person_id) if read.person_id else None
     name = f"{person.given_name} {person.family_name}" if person else ""
     answerable = offer.status == OfferStatus.OPEN.value and ctx.now() <= offer.respond_by
     return render(
@@ -81,7 +82,7 @@ def _offer_page(
 
 
 @router.get("/app/offers/{offer_id}")
-def offer(request: Request, offer_id: int, ctx: WebContext = Depends(web_context)) -> Response:
+def offer(request: Request, offer_id: PathId, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
         return _offer_page(request, session, me.actor, ctx, offer_id)
 
@@ -98,7 +99,7 @@ def _refused(
 @router.post("/app/offers/{offer_id}/accept")
 def accept(
     request: Request,
-    offer_id: int,
+    offer_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -125,7 +126,7 @@ def accept(
 @router.post("/app/offers/{offer_id}/decline")
 def decline(
     request: Request,
-    offer_id: int,
+    offer_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:

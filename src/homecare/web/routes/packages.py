@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from homecare.access_log import log_person_read
 from homecare.calendar import local_date
+from homecare.http import PathId
 from homecare.packages.repository import latest_packages, load_package, lot_numbers, package_read
 from homecare.people.repository import person_names, person_or_none
 from homecare.web.context import WebContext, web_context
@@ -38,12 +40,13 @@ def packages(request: Request, ctx: WebContext = Depends(web_context)) -> Respon
 @router.get("/app/packages/{package_id}")
 def package(
     request: Request,
-    package_id: int,
+    package_id: PathId,
     done: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
         row = load_package(session, me.actor, package_id)
+        log_person_read(session, me.actor, ctx.now(), row.person_id, "package", "page")
         read = package_read(session, row, local_date(ctx.now()))
         person = person_or_none(session, me.actor, row.person_id)
         name = f"{person.given_name} {person.family_name}" if person else f"Package {row.id}"

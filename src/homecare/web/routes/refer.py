@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor, Permission, Role, require
+from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import ReferralSource
 from homecare.brokerage.schemas import ReferralCreate, VisitIn
 from homecare.errors import Conflict, InvalidInput
+from homecare.http import PathId
 from homecare.market.repository import council_lots, organisations
 from homecare.pattern import Day, TimeBand, visit_key
 from homecare.people.repository import load_person, search_people
@@ -114,7 +116,8 @@ def _person_body(form: FormData, actor: Actor, errors: dict[str, str]) -> Person
     if not forms.text(form, "postcode"):
         errors["postcode"] = "Enter the person's postcode"
     council = forms.text(form, "council_id")
-    if not actor.is_council and not council:
+    council_id = forms.record_id(council)
+    if (not actor.is_council and not council) or (council and council_id is None):
         errors["council"] = "Select the council the person lives in"
     if errors:
         return None
@@ -127,7 +130,7 @@ def _person_body(form: FormData, actor: Actor, errors: dict[str, str]) -> Person
         "address": forms.text(form, "address"),
         "postcode": forms.text(form, "postcode"),
         "languages": languages or ["English"],
-        "council_id": int(council) if council.isdigit() else None,
+        "council_id": council_id,
     }
     try:
         return PersonCreate.model_validate(body)
@@ -217,11 +220,12 @@ def _referral_page(
 
 @router.get("/app/refer/people/{person_id}")
 def referral_form(
-    request: Request, person_id: int, ctx: WebContext = Depends(web_context)
+    request: Request, person_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         require(me.actor, Permission.REFER)
         person = load_person(session, me.actor, person_id)
+        log_person_read(session, me.actor, ctx.now(), person.id, "person", "page")
         return _referral_page(
             request,
             session,
@@ -238,8 +242,8 @@ def _referral_body(
     visits: list[VisitIn] = []
     anchors: list[str] = []
     two_handed: list[str] = []
-    lot = forms.text(form, "lot")
-    if not lot.isdigit():
+    lot = forms.whole_number(forms.text(form, "lot"))
+    if lot is None:
         errors["lot"] = "Select the lot"
     for day in DAYS:
         for band in BANDS:
@@ -250,10 +254,11 @@ def _referral_body(
                 if doubled:
                     errors[f"visit-{key}"] = "Enter the minutes of a visit that needs two carers"
                 continue
-            if not raw.isdigit():
+            minutes = forms.whole_number(raw)
+            if minutes is None:
                 errors[f"visit-{key}"] = "Enter the minutes as a whole number, like 30"
                 continue
-            visits.append(VisitIn(day=Day(day), band=TimeBand(band), minutes=int(raw)))
+            visits.append(VisitIn(day=Day(day), band=TimeBand(band), minutes=minutes))
             anchors.append(f"visit-{key}")
             if doubled:
                 two_handed.append(key)
@@ -272,7 +277,7 @@ def _referral_body(
     source = forms.text(form, "source")
     if source not in {s.value for s in ReferralSource}:
         errors["source"] = "Select where the referral comes from"
-    if errors or starts is None:
+    if errors or starts is None or lot is None:
         return None, anchors
     outcomes = [line.strip() for line in forms.text(form, "outcomes").splitlines() if line.strip()]
     return (
@@ -280,7 +285,7 @@ def _referral_body(
             person_id=person_id,
             source=ReferralSource(source),
             priority=forms.text(form, "priority") == "yes",
-            lot=int(lot),
+            lot=lot,
             weekly_hours=weekly,
             visits=visits,
             two_handed=two_handed,
@@ -313,7 +318,7 @@ def _referral_anchor(field: str | None, anchors: list[str], two_handed: list[str
 @router.post("/app/refer/people/{person_id}")
 def send_referral(
     request: Request,
-    person_id: int,
+    person_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor, Permission, Role
+from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import NOT_PLACED, DeclineReason, ReferralStatus
 from homecare.brokerage.repository import (
@@ -21,6 +22,7 @@ from homecare.brokerage.repository import (
 )
 from homecare.brokerage.tables import Referral
 from homecare.errors import Conflict, Forbidden, InvalidInput
+from homecare.http import PathId
 from homecare.packages.repository import package_of_referral
 from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
@@ -114,18 +116,19 @@ def _referral_page(
 @router.get("/app/referrals/{referral_id}")
 def referral(
     request: Request,
-    referral_id: int,
+    referral_id: PathId,
     done: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
         row = load_referral(session, me.actor, referral_id)
+        log_person_read(session, me.actor, ctx.now(), row.person_id, "referral", "page")
         return _referral_page(request, session, me.actor, row, done=done)
 
 
 @router.post("/app/referrals/{referral_id}/recascade")
 def recascade(
-    referral_id: int,
+    referral_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -138,7 +141,7 @@ def recascade(
 
 @router.get("/app/referrals/{referral_id}/withdraw")
 def withdraw_form(
-    request: Request, referral_id: int, ctx: WebContext = Depends(web_context)
+    request: Request, referral_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         row = load_referral(session, me.actor, referral_id)
@@ -157,7 +160,7 @@ def withdraw_form(
 @router.post("/app/referrals/{referral_id}/withdraw")
 def withdraw(
     request: Request,
-    referral_id: int,
+    referral_id: PathId,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:

@@ -20,6 +20,7 @@ from homecare.calendar import local_date
 from homecare.delivery.repository import visits_per_carer
 from homecare.delivery.schedule import carers_from_rounds
 from homecare.errors import Conflict, InvalidInput
+from homecare.http import PathId, WrittenDate
 from homecare.market.repository import contracted_providers
 from homecare.monitoring.periods import PeriodKind
 from homecare.monitoring.service import compute_return, require_monitoring, return_provider
@@ -138,7 +139,7 @@ def _done(done: str | None, assigned: int | None) -> str | None:
 
 
 @router.get("/app/rounds/{day}.geojson")
-def rounds_map_data(day: date, ctx: WebContext = Depends(web_context)) -> Response:
+def rounds_map_data(day: WrittenDate, ctx: WebContext = Depends(web_context)) -> Response:
     """The map's lines and stops, for the signed-in provider's rounds only."""
     with ctx.transaction() as (session, me):
         planning_provider(me.actor)
@@ -163,7 +164,7 @@ def rounds_today(
 @router.get("/app/rounds/{day}")
 def rounds_of_the_day(
     request: Request,
-    day: date,
+    day: WrittenDate,
     done: str | None = None,
     assigned: int | None = None,
     ctx: WebContext = Depends(web_context),
@@ -186,7 +187,7 @@ def _time_limit(form: FormData, errors: dict[str, str]) -> float:
 @router.post("/app/rounds/{day}/optimise")
 def optimise(
     request: Request,
-    day: date,
+    day: WrittenDate,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -214,7 +215,7 @@ def optimise(
 @router.post("/app/rounds/{day}/visits")
 def put_carers_on_visits(
     request: Request,
-    day: date,
+    day: WrittenDate,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -253,7 +254,7 @@ def care_workers(request: Request, ctx: WebContext = Depends(web_context)) -> Re
 
 @router.get("/app/care-workers/{care_worker_id}")
 def care_worker(
-    request: Request, care_worker_id: int, ctx: WebContext = Depends(web_context)
+    request: Request, care_worker_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
         planning_provider(me.actor)
@@ -326,7 +327,7 @@ def download_return(
     """The return as `/monitoring/returns` gives it: a provider only ever gets its own."""
     with ctx.transaction() as (session, me):
         require_monitoring(me.actor)
-        provider_id = return_provider(me.actor, int(provider) if provider.isdigit() else None)
+        provider_id = return_provider(me.actor, forms.record_id(provider))
         errors: dict[str, str] = {}
         if file_type not in FORMATS:
             errors["format"] = "Select the kind of file to download"

@@ -1,0 +1,439 @@
+"""Every change through the API is audited exactly as declared, and a refused one not at all.
+
+One scripted journey walks the write routes in the order a council, a provider, a carer
+and a family would use them, counting audit rows before and after each call: one row per
+record changed (routes that change several records declare how many, from what their
+answer says). Then each write route is sent a bad request (a body it does not take, or a
+role that may not use it): no audit row, and no row anywhere in the store changes. The
+figures go to the JSON file named by HOMECARE_RELIABILITY_REPORT, when it is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from homecare import schema
+from homecare.access import SYSTEM_ACTOR, Role
+from homecare.accounts.service import create_user
+from homecare.audit import AuditEvent
+from homecare.backup import fingerprints
+from homecare.clock import FixedClock
+from homecare.db import unit_of_work
+from tests.conftest import auth
+from tests.integration.test_quality_records_api import KINDS as QUALITY_KINDS
+from tests.integration.test_quality_records_api import Aire
+from tests.integration.test_quality_records_api import _body as quality_body
+from tests.support import payloads
+from tests.support.caseload import hire_care_worker
+from tests.support.world import MONDAY_10AM, World
+
+Json = dict[str, Any]
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+STATIC = frozenset({"postcode_point"})
+"""The postcode directory: no request writes it, and hashing it each time is slow."""
+
+
+def _all_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
+            for name, table in schema.metadata.tables.items()
+        }
+
+
+def _latest_actions(engine: Engine, rows: int) -> list[str]:
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(AuditEvent.action, AuditEvent.entity_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(rows)
+        )
+        return [f"{action} {entity_id}" for action, entity_id in found]
+
+
+@dataclass
+class Journey:
+    client: TestClient
+    engine: Engine
+    world: World
+    checked: list[tuple[str, int]]
+    routes: dict[str, tuple[str, str, bool]]
+    """Per route, the last address called, the token used and whether it took a body."""
+
+    def call(
+        self,
+        method: str,
+        route: str,
+        token: str,
+        *,
+        body: Json | None = None,
+        audits: int | Callable[[Json], int] = 1,
+        **ids: Any,
+    ) -> Json:
+        """One write that must succeed and leave exactly `audits` audit rows."""
+        before = _all_counts(self.engine)
+        response = self.client.request(
+            method,
+            route.format(**ids),
+            json=body,
+            headers=auth(self.world.tokens.get(token, token)),
+        )
+        assert response.is_success, f"{method} {route}: {response.status_code} {response.text}"
+        answer: Json = response.json() if response.content else {}
+        after = _all_counts(self.engine)
+        expected = audits(answer) if callable(audits) else audits
+        written = after["audit_event"] - before["audit_event"]
+        if os.environ.get("AUDIT_DISCOVER"):
+            print("STEP", method, route, written, _latest_actions(self.engine, written))
+            expected = written
+        assert written == expected, (
+            f"{method} {route} wrote {written} audit rows, not {expected}: "
+            f"{_latest_actions(self.engine, written)}"
+        )
+        self.checked.append((f"{method} {route}", written))
+        self.routes[f"{method} {route}"] = (route.format(**ids), token, body is not None)
+        return answer
+
+
+def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock) -> Journey:
+    j = Journey(client, engine, world, [], {})
+    council = "commissioner"
+    j.call(
+        "POST",
+        "/organisations",
+        council,
+        body={"kind": "provider", "name": "Calder Care", "cqc_location_id": "1-2000000001"},
+    )
+    j.call("POST", "/lots", council, body={"number": 3, "name": "Reablement"})
+    j.call("POST", "/zones", council, body={"name": "Farnley", "lsoa_codes": ["E01011728"]})
+    j.call(
+        "POST",
+        "/contracts",
+        council,
+        body={
+            "provider_id": world.providers["Wortley Care"],
+            "lot": 1,
+            "zone_id": world.empty_zone_id,
+            "role": "framework",
+            "hourly_rate": "24.00",
+            "weekly_capacity_hours": "100",
+            "starts_on": "2026-11-01",
+        },
+    )
+    person = j.call("POST", "/people", "social_worker", body=payloads.person())
+    referral = j.call(
+        "POST", "/referrals", "social_worker", body=payloads.referral(person["id"]), audits=3
+    )
+    offer = referral["offers"][0]
+    package = j.call(
+        "POST",
+        "/offers/{offer_id}/accept",
+        "Aire Homecare",
+        body={"agreed_start": "2026-10-06"},
+        offer_id=offer["id"],
+        audits=2,
+    )
+    package_id = package["id"]
+    # A second referral, declined by the primary, re-cascaded, then withdrawn.
+    other = j.call(
+        "POST",
+        "/people",
+        "social_worker",
+        body=payloads.person(nhs_number=payloads.VALID_NHS_NUMBERS[1]),
+    )
+    second = j.call(
+        "POST", "/referrals", "social_worker", body=payloads.referral(other["id"]), audits=3
+    )
+    j.call(
+        "POST",
+        "/offers/{offer_id}/decline",
+        "Aire Homecare",
+        body={"reason": "no_capacity"},
+        offer_id=second["offers"][0]["id"],
+        audits=2,
+    )
+    clock.set(clock.now() + timedelta(hours=5))
+    lapsed = j.call("POST", "/brokerage/lapse-overdue", "broker", audits=lambda a: 2 * a["lapsed"])
+    assert lapsed["lapsed"] == 1
+    j.call(
+        "POST",
+        "/referrals/{referral_id}/withdraw",
+        "broker",
+        body={"reason": "the family chose a direct payment"},
+        referral_id=second["id"],
+        audits=2,  # the referral, and its open offer withdrawn with it
+    )
+    # The provider's side: a carer, the week's visits, call monitoring, the time bank.
+    j.call(
+        "POST",
+        "/care-workers",
+        "Aire Homecare",
+        body={
+            "name": "Ben Ward",
+            "contract_type": "guaranteed_hours",
+            "weekly_contracted_hours": 30,
+            "travel_mode": "drive",
+            "home_postcode": payloads.ARMLEY_POSTCODE,
+        },
+    )
+    worker = hire_care_worker(engine, world)
+    with unit_of_work(engine) as s:
+        _, family = create_user(
+            s,
+            actor=SYSTEM_ACTOR,
+            at=MONDAY_10AM,
+            organisation_id=world.council_id,
+            role=Role.PERSON,
+            name="Family",
+            email="family@example.org",
+            person_id=person["id"],
+        )
+    aire = Aire(worker.care_worker_id, worker.token, person["id"], package_id, family)
+    for kind in QUALITY_KINDS:
+        made = j.call("POST", f"/quality/{kind}", "Aire Homecare", body=quality_body(kind, aire))
+        if kind == "complaints":
+            complaints = made
+    j.call(
+        "POST",
+        "/quality/complaints/{complaint_id}/close",
+        "Aire Homecare",
+        body={"closed_on": "2026-10-05", "upheld": True},
+        complaint_id=complaints["id"],
+    )
+    generated = j.call(
+        "POST",
+        "/visits/generate",
+        "Aire Homecare",
+        body={"start": "2026-10-05", "end": "2026-10-11"},
+        audits=lambda a: 1,
+    )
+    assert generated["created"] > 0
+    visits = client.get(
+        f"/visits?package_id={package_id}", headers=auth(world.tokens["Aire Homecare"])
+    ).json()
+    first, later = visits[0], visits[-1]
+    j.call(
+        "PUT",
+        "/visits/{visit_id}/carers",
+        "Aire Homecare",
+        body={"care_worker_ids": [worker.care_worker_id]},
+        visit_id=first["id"],
+    )
+    clock.set(datetime.fromisoformat(first["window_start"]) + timedelta(minutes=5))
+    j.call(
+        "POST",
+        "/call-events",
+        worker.token,
+        body={
+            "events": [
+                {
+                    "client_event_id": "in-1",
+                    "visit_id": first["id"],
+                    "kind": "check_in",
+                    "occurred_at": clock.now().isoformat(),
+                }
+            ]
+        },
+    )
+    late = visits[1]
+    j.call(
+        "PUT",
+        "/visits/{visit_id}/carers",
+        "Aire Homecare",
+        body={"care_worker_ids": [worker.care_worker_id]},
+        visit_id=late["id"],
+    )
+    clock.set(datetime.fromisoformat(late["window_end"]) + timedelta(minutes=71))
+    j.call(
+        "POST",
+        "/call-events",
+        worker.token,
+        body={
+            "events": [
+                {
+                    "client_event_id": "in-2",
+                    "visit_id": late["id"],
+                    "kind": "check_in",
+                    "occurred_at": (clock.now() - timedelta(minutes=1)).isoformat(),
+                }
+            ]
+        },
+        audits=2,
+    )
+    alerts = client.get("/alerts?open=true", headers=auth(world.tokens["Aire Homecare"])).json()
+    j.call("POST", "/alerts/{alert_id}/acknowledge", "Aire Homecare", alert_id=alerts[0]["id"])
+    j.call("POST", "/visits/{visit_id}/cancel", family, body={"bank": False}, visit_id=later["id"])
+    j.call(
+        "POST",
+        "/packages/{package_id}/envelope",
+        "Aire Homecare",
+        body={"starts_on": "2026-10-06"},
+        package_id=package_id,
+    )
+    move = {"minutes": 60, "note": "Her daughter is visiting on Sunday"}
+    j.call(
+        "POST", "/packages/{package_id}/time-bank/bank", family, body=move, package_id=package_id
+    )
+    j.call(
+        "POST", "/packages/{package_id}/time-bank/draw", family, body=move, package_id=package_id
+    )
+    j.call("POST", "/time-bank/period-ends", "Aire Homecare", audits=lambda a: a["ended"])
+    hours = j.call(
+        "POST",
+        "/packages/{package_id}/community-hours",
+        "Aire Homecare",
+        body={
+            "purpose": "Go to the Armley lunch club on her own",
+            "place_name": "Armley Lunch Club",
+            "postcode": payloads.ARMLEY_POSTCODE,
+            "day": "wed",
+            "band": "lunch",
+            "minutes": 90,
+            "starts_on": "2026-10-07",
+            "ends_on": "2026-11-11",
+        },
+        package_id=package_id,
+    )
+    j.call(
+        "POST",
+        "/community-hours/{community_hours_id}/outcome",
+        "Aire Homecare",
+        body={"outcome": "goes_independently", "note": "She now walks there with a neighbour"},
+        community_hours_id=hours["id"],
+    )
+    j.call("POST", "/community-hours/end-due", "Aire Homecare", audits=lambda a: a["ended"])
+    stay = j.call(
+        "POST",
+        "/packages/{package_id}/hospital-stays",
+        "Aire Homecare",
+        body={"hospital": "St James's University Hospital", "admitted_at": clock.now().isoformat()},
+        package_id=package_id,
+    )
+    j.call(
+        "POST",
+        "/hospital-stays/{stay_id}/discharge",
+        "Aire Homecare",
+        body={"discharged_at": clock.now().isoformat(), "decision": "resume"},
+        stay_id=stay["id"],
+    )
+    change = j.call(
+        "POST",
+        "/packages/{package_id}/changes",
+        "Aire Homecare",
+        body={
+            "to_weekly_minutes": 700,
+            "reason": "Margaret now dresses herself; the morning call needs less time",
+            "consent_by_name": "Margaret Holroyd",
+            "consent_by_relationship": "self",
+            "consent_method": "in_person",
+            "consent_at": (clock.now() - timedelta(hours=1)).isoformat(),
+        },
+        package_id=package_id,
+    )
+    clock.set(datetime.fromisoformat(f"{change['submit_from']}T10:00:00+00:00"))
+    j.call("POST", "/changes/{change_id}/submit", "Aire Homecare", change_id=change["id"])
+    j.call(
+        "POST",
+        "/changes/{change_id}/decision",
+        "social_worker",
+        body={"decision": "approve"},
+        change_id=change["id"],
+    )
+    asked = j.call(
+        "POST",
+        "/packages/{package_id}/consent-requests",
+        "Aire Homecare",
+        body={"to_weekly_minutes": 650, "reason": "Mornings now take less time"},
+        package_id=package_id,
+    )
+    j.call(
+        "POST",
+        "/consent-requests/{request_id}/answer",
+        family,
+        body={"answer": "no", "name": "Margaret Holroyd", "relationship": "self"},
+        request_id=asked["id"],
+    )
+    j.call("POST", "/reviews/due", "social_worker", audits=lambda a: a["created"])
+    review = client.get(
+        f"/reviews?package_id={package_id}", headers=auth(world.tokens["Aire Homecare"])
+    ).json()[0]
+    j.call(
+        "POST",
+        "/reviews/{review_id}",
+        "Aire Homecare",
+        body={"ratings": {"wellbeing": 4, "home": 5, "community": 4}},
+        review_id=review["id"],
+        audits=2,  # the review recorded, and the next one falling due
+    )
+    clock.set(clock.now() + timedelta(days=7))
+    # Each visit closed is one row; each closed as missed also raises an alert, one more.
+    j.call("POST", "/visits/close", "Aire Homecare", audits=lambda a: a["closed"] + a["missed"])
+    j.call("POST", "/time-bank/period-ends", "Aire Homecare", audits=lambda a: a["ended"])
+    return j
+
+
+def _write_routes(client: TestClient) -> set[str]:
+    """Every write route the HTTP API documents (the pages' forms are tested with the pages)."""
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method in operations
+        if method.upper() in WRITES
+    }
+
+
+def _report(figures: Json) -> None:
+    """Merges this check's figures into the shared reliability report, when one is asked for."""
+    target = os.environ.get("HOMECARE_RELIABILITY_REPORT")
+    if not target:
+        return
+    path = Path(target)
+    report = json.loads(path.read_text()) if path.exists() and path.read_text().strip() else {}
+    report["audit_completeness"] = figures
+    path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+
+
+def test_every_change_is_audited_as_declared_and_a_refused_one_not_at_all(
+    engine: Engine, world: World, client: TestClient, clock: FixedClock
+) -> None:
+    journey = _journey(client, engine, world, clock)
+    refused: dict[str, int] = {}
+    for name, (url, token, took_body) in sorted(journey.routes.items()):
+        method = name.split(" ", 1)[0]
+        before = fingerprints(engine, STATIC, schema.metadata)
+        # A body the route does not take; a route without one, by a role that may not use it.
+        response: httpx.Response = client.request(
+            method,
+            url,
+            json={"not_a_field": True} if took_body else None,
+            headers=auth(world.tokens.get(token, token) if took_body else world.tokens["nurse"]),
+        )
+        refused[name] = response.status_code
+        assert fingerprints(engine, STATIC, schema.metadata) == before, f"{name} changed the store"
+    all_writes = _write_routes(client)
+    not_covered = sorted(all_writes - set(journey.routes))
+    _report(
+        {
+            "write_routes": len(all_writes),
+            "routes_covered": len(journey.routes),
+            "changes_checked": len(journey.checked),
+            "audit_rows_checked": sum(rows for _, rows in journey.checked),
+            "refused_requests_checked": len(refused),
+            "not_covered": not_covered,
+        }
+    )
+
+    assert all(400 <= status < 500 for status in refused.values()), refused
+    assert set(journey.routes) <= all_writes
+    assert len(journey.routes) >= 30
