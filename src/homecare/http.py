@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -136,3 +136,18 @@ def _written_date(value: object) -> date:
 WrittenDate = Annotated[date, BeforeValidator(_written_date)]
 """A date in a request body, query or path: "YYYY-MM-DD" text only, years 1900 to 2200;
 anything else is refused as bad input (422 naming the field)."""
+
+
+def _written_moment(value: object) -> object:
+    """A moment must come as written text (ISO 8601 with its offset) or a Python datetime;
+    a bare number would otherwise be read as seconds since 1970."""
+    if isinstance(value, datetime | str):
+        return value
+    raise PydanticCustomError(
+        "datetime_parsing",
+        "Input should be a date and time written like 2026-10-05T09:30:00+01:00",
+    )
+
+
+WrittenMoment = Annotated[AwareDatetime, BeforeValidator(_written_moment)]
+"""A date and time in a request body: ISO 8601 text with its offset, never a number."""

@@ -149,3 +149,42 @@ def test_a_written_date_is_still_taken(client: TestClient, world: World) -> None
 
     assert answer.status_code == 201, answer.text
     assert answer.json()["date_of_birth"] == "1938-04-12"
+
+
+def _body_moments(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(method, path, field) for every date and time at the top of a request body."""
+    found = []
+    schemas = document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            reference = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+            if not reference:
+                continue
+            model = schemas[reference.rsplit("/", 1)[1]]
+            for field, schema in model.get("properties", {}).items():
+                if any(o.get("format") == "date-time" for o in schema.get("anyOf", [schema])):
+                    found.append((method, path, field))
+    return found
+
+
+def test_every_date_and_time_in_a_request_body_refuses_a_number(
+    client: TestClient, world: World
+) -> None:
+    # `0` was read as 1970-01-01T00:00:00Z, and 1760000000 as a moment in October 2025.
+    moments = _body_moments(_document(client))
+    assert {f"{path} {field}" for _, path, field in moments} >= {
+        "/packages/{package_id}/hospital-stays admitted_at",
+    }
+    accepted: list[str] = []
+    for method, path, field in moments:
+        for value in (0, 1760000000, 0.5, True):
+            answer = client.request(
+                method,
+                _address(path),
+                json={field: value},
+                headers=auth(world.tokens["Aire Homecare"]),
+            )
+            if answer.status_code != 422 or field not in findings(answer):
+                accepted.append(f"{method} {path} {field}={value!r}: {answer.status_code}")
+    assert accepted == []

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.changes.domain import consent_status
 from homecare.changes.tables import ConsentRequest
+from homecare.http import WrittenMoment
 from homecare.packages.schemas import VisitOut
 from homecare.units import hours
 
@@ -30,7 +31,7 @@ class ChangeCreate(BaseModel):
         default=None, max_length=200, description="'self' when the person consents"
     )
     consent_method: Literal["in_person", "phone", "written"] | None = None
-    consent_at: AwareDatetime | None = None
+    consent_at: WrittenMoment | None = None
 
 
 class ChangeDecisionIn(BaseModel):

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.delivery.outcomes import VisitStatus
-from homecare.http import RecordId, WrittenDate
+from homecare.http import RecordId, WrittenDate, WrittenMoment
 from homecare.pattern import TimeBand
 
 MAX_EVENTS_PER_BATCH = 500
@@ -42,7 +42,7 @@ class AssignCarers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     care_worker_ids: list[RecordId] = Field(description="Exactly as many carers as the visit needs")
-    planned_start: AwareDatetime | None = Field(
+    planned_start: WrittenMoment | None = Field(
         default=None, description="When the carers are due, inside the visit's window"
     )
 
@@ -57,7 +57,7 @@ class CallEventIn(BaseModel):
     )
     visit_id: RecordId
     kind: EventKind
-    occurred_at: AwareDatetime
+    occurred_at: WrittenMoment
     latitude: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
     longitude: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
     note: str | None = Field(default=None, max_length=2000)

@@ -6,20 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from homecare.http import WrittenMoment
 
 
 class HospitalAdmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     hospital: str = Field(min_length=2, max_length=200, examples=["St James's University Hospital"])
-    admitted_at: AwareDatetime = Field(description="When the person was admitted; not future")
+    admitted_at: WrittenMoment = Field(description="When the person was admitted; not future")
 
 
 class HospitalDischarge(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    discharged_at: AwareDatetime
+    discharged_at: WrittenMoment
     decision: Literal["resume", "review"] = Field(
         description="resume the visits now, or hold them until an after-hospital review"
     )
