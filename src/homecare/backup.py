@@ -143,7 +143,7 @@ def refuse_unless_named(url: str, replace_store: str | None) -> None:
         raise Conflict(
             f"the store holds {held} rows that a restore would replace: to replace them, "
             f"add --replace-store {url}",
-            field="replace_store",
+            field="--replace-store",
         )
 
 

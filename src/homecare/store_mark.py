@@ -153,7 +153,7 @@ def refuse_to_empty(url: str, *, replace_store: str | None, command: str) -> Non
         raise InvalidInput(
             f"--replace-store names {shown(replace_store)}, but {command} is pointed at the "
             f"store at {where}; nothing was changed",
-            field="replace_store",
+            field="--replace-store",
         )
     parsed = make_url(url)
     sqlite_file = _sqlite_file(parsed)
@@ -169,7 +169,7 @@ def refuse_to_empty(url: str, *, replace_store: str | None, command: str) -> Non
             f"{where} is not a store {command} can read ({type(error.orig).__name__}), so it "
             f"would be deleted unread; nothing was changed. To delete it, run again with "
             f"--replace-store {where}",
-            field="replace_store",
+            field="--replace-store",
         ) from error
     finally:
         engine.dispose()
@@ -179,5 +179,5 @@ def refuse_to_empty(url: str, *, replace_store: str | None, command: str) -> Non
         f"the store at {where} holds data and no command's mark that it made the store: "
         f"{command} would empty it, deleting {held.described()}. Nothing was changed. If "
         f"this store may go, run again with --replace-store {where}",
-        field="replace_store",
+        field="--replace-store",
     )

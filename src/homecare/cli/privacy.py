@@ -52,7 +52,7 @@ def _print_log(rows: list[RecordAccess], names: dict[int, str], title: str) -> N
             r.via,
         )
     console.print(table)
-    console.print(f"{len(rows)} reads.")
+    console.print(f"{len(rows):,} {'read' if len(rows) == 1 else 'reads'}.")
 
 
 @audit_app.command("who-looked")
