@@ -210,7 +210,7 @@ def test_the_commands_say_who_looked_and_what_a_user_saw(
         app, ["audit", "what-seen", "--user", "nobody@example.org", "--database-url", db_url]
     )
 
-    assert who.exit_code == 0 and "broker" in who.output and "1 reads." in who.output
-    assert seen.exit_code == 0 and "1 reads." in seen.output, seen.output
+    assert who.exit_code == 0 and "broker" in who.output and "1 read." in who.output
+    assert seen.exit_code == 0 and "1 read." in seen.output, seen.output
     assert nobody.exit_code == 2 and "nobody@example.org" in nobody.output
     assert _log(engine)[-1][1:] == ("system", placed.person_id, "access log", "cli")
