@@ -49,8 +49,9 @@ def _address(path: str) -> str:
     return re.sub(r"\{\w+_id\}", "1", path).replace("{day}", "2026-10-05")
 
 
-def _body_dates(document: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(method, path, field) for every date at the top of a request body."""
+def _body_fields(document: dict[str, Any], form: str) -> list[tuple[str, str, str]]:
+    """(method, path, field) for every field of this format ("date", "date-time") at the
+    top of a request body."""
     found = []
     schemas = document["components"]["schemas"]
     for path, operations in document["paths"].items():
@@ -61,7 +62,7 @@ def _body_dates(document: dict[str, Any]) -> list[tuple[str, str, str]]:
                 continue
             model = schemas[reference.rsplit("/", 1)[1]]
             for field, schema in model.get("properties", {}).items():
-                if _is_date(schema):
+                if any(o.get("format") == form for o in schema.get("anyOf", [schema])):
                     found.append((method, path, field))
     return found
 
@@ -69,7 +70,7 @@ def _body_dates(document: dict[str, Any]) -> list[tuple[str, str, str]]:
 def test_every_date_in_a_request_body_must_be_written_as_a_date(
     client: TestClient, world: World
 ) -> None:
-    dates = _body_dates(_document(client))
+    dates = _body_fields(_document(client), "date")
     assert {f"{path} {field}" for _, path, field in dates} >= {
         "/people date_of_birth",
         "/referrals required_start",
@@ -151,28 +152,11 @@ def test_a_written_date_is_still_taken(client: TestClient, world: World) -> None
     assert answer.json()["date_of_birth"] == "1938-04-12"
 
 
-def _body_moments(document: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(method, path, field) for every date and time at the top of a request body."""
-    found = []
-    schemas = document["components"]["schemas"]
-    for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            content = operation.get("requestBody", {}).get("content", {})
-            reference = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-            if not reference:
-                continue
-            model = schemas[reference.rsplit("/", 1)[1]]
-            for field, schema in model.get("properties", {}).items():
-                if any(o.get("format") == "date-time" for o in schema.get("anyOf", [schema])):
-                    found.append((method, path, field))
-    return found
-
-
 def test_every_date_and_time_in_a_request_body_refuses_a_number(
     client: TestClient, world: World
 ) -> None:
     # `0` was read as 1970-01-01T00:00:00Z, and 1760000000 as a moment in October 2025.
-    moments = _body_moments(_document(client))
+    moments = _body_fields(_document(client), "date-time")
     assert {f"{path} {field}" for _, path, field in moments} >= {
         "/packages/{package_id}/hospital-stays admitted_at",
     }
