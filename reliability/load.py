@@ -1,7 +1,8 @@
 """Call-monitoring ingest under load: carers' phones posting events, driven by locust.
 
     .venv/bin/python -m reliability.load [--store sqlite|postgresql|both] [--users 4]
-        [--spawn-rate 4] [--run-time 60] [--carers 2] [--batch-size 50] [--postgres-url URL]
+        [--spawn-rate 4] [--run-time 60] [--carers 2] [--batch-size 50] [--workers 1]
+        [--postgres-url URL]
 
 For each store a fresh store is filled (reliability.workload), the real server is started
 on a loopback port (`homecare serve`), and locust runs headless in this process for the
@@ -47,6 +48,8 @@ class RequestFigures:
 class StoreFigures:
     store: str
     users: int
+    workers: int
+    """Server processes (`homecare serve --workers`)."""
     seconds: float
     events: int = 0
     events_per_second: float = 0.0
@@ -81,7 +84,7 @@ def fill(url: str, folder: Path, *, carers: int, people: int, weeks: int) -> Pla
 
 def drive(
     store: str, plan: Plan, log: Path, *, users: int, spawn_rate: float, run_time: float,
-    batch_size: int,
+    batch_size: int, workers: int,
 ) -> StoreFigures:  # fmt: skip
     """Starts the server on the plan's store and runs locust against it for `run_time`."""
     import gevent
@@ -123,7 +126,7 @@ def drive(
             self._post(f"{batch_size} events", batch_size)
 
     port = free_port()
-    server = start_server(plan.database_url, port, log)
+    server = start_server(plan.database_url, port, log, workers=workers)
     cpu_at_start = cpu_seconds(server.pid)
     try:
         env = Environment(user_classes=[Phone], host=f"http://127.0.0.1:{port}")
@@ -137,7 +140,7 @@ def drive(
     finally:
         server.terminate()
         server.wait(timeout=60)
-    figures = StoreFigures(store, users, round(elapsed, 1), events_done[0])
+    figures = StoreFigures(store, users, workers, round(elapsed, 1), events_done[0])
     figures.events_per_second = round(events_done[0] / elapsed, 1)
     figures.server_cpu_seconds = round(cpu, 1)
     figures.events_per_cpu_second = round(events_done[0] / cpu, 1) if cpu else 0.0
@@ -160,20 +163,38 @@ def drive(
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far, from /proc (0 where there is none)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU time so far of a process and every process under it (its server
+    workers), from /proc; 0 for a process that is not there."""
+    stats: dict[int, tuple[int, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        stats[int(stat.parent.name)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+    tree, total, grew = {pid}, 0.0, True
+    while grew:
+        grew = False
+        for child, (parent, _) in stats.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    for member in tree:
+        total += stats.get(member, (0, 0.0))[1]
+    return total
 
 
-HEADERS = ["store", "request", "requests", "failures", "req/s", "p50 ms", "p99 ms", "max ms"]
+HEADERS = [
+    "store", "workers", "request", "requests", "failures", "req/s", "p50 ms", "p99 ms", "max ms",
+]  # fmt: skip
 
 
 def rows(f: StoreFigures) -> list[list[object]]:
+    timings = ("p50_ms", "p99_ms", "max_ms")
     return [
-        [f.store, name, r.requests, r.failures, r.per_second, r.p50_ms, r.p99_ms, r.max_ms]
+        [f.store, f.workers, name, r.requests, r.failures, r.per_second]
+        + [getattr(r, t) for t in timings]
         for name, r in f.requests.items()
     ]
 
@@ -190,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=40)
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes for PostgreSQL (SQLite: 1)"
+    )
     parser.add_argument("--postgres-url", help="an admin URL of a running PostgreSQL server")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
@@ -216,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                     store, plans[store], folder / store / "server.log", users=args.users,
                     spawn_rate=args.spawn_rate, run_time=args.run_time,
                     batch_size=args.batch_size,
+                    workers=args.workers if store == "postgresql" else 1,
                 )
             )  # fmt: skip
     print(table(HEADERS, [r for f in results for r in rows(f)]))

@@ -212,11 +212,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    database_url: str, port: int, log: Path, *, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """`homecare serve` on loopback, its output appended to `log`; back once /health answers."""
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [str(HOMECARE), "serve", "--port", str(port), "--database-url", database_url],
+            [
+                str(HOMECARE),
+                "serve",
+                "--port",
+                str(port),
+                "--database-url",
+                database_url,
+                "--workers",
+                str(workers),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=ROOT,

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -34,13 +35,20 @@ def _key_file(engine: Engine) -> Path | None:
 
 
 def _read_or_make(path: Path) -> bytes:
-    """The key in `path`, made once with owner-only permissions if the file is new."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_hex(KEY_BYTES))
+    """The key in `path`, made once with owner-only permissions if the file is new.
+
+    The key is written whole to a file of its own and then linked into place, so server
+    processes starting together all read the one key, never a file still being written."""
+    if not path.exists():
+        fd, draft = tempfile.mkstemp(prefix=path.name, dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(KEY_BYTES))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the key
+        finally:
+            os.unlink(draft)
     return bytes.fromhex(path.read_text().strip())
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -68,8 +68,19 @@ def _lapse_offers_periodically(
     return lifespan
 
 
+LAPSE_LOCK_KEY = 7_361_004
+"""The PostgreSQL advisory lock that lets one server process at a time lapse offers."""
+
+
 def _lapse_once(app: FastAPI) -> None:
+    """Lapses overdue offers; where several processes serve one PostgreSQL store, the one
+    that takes the lock does it and the others skip this turn, so no offer lapses twice.
+    (On SQLite every transaction takes the write lock first, which orders them already.)"""
     with unit_of_work(app.state.engine) as session:
+        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+            select(func.pg_try_advisory_xact_lock(LAPSE_LOCK_KEY))
+        ):
+            return
         lapse_overdue_offers(
             session, actor=SYSTEM_ACTOR, at=app.state.clock.now(), settings=app.state.settings
         )

@@ -158,16 +158,28 @@ def serve(
     lapse_every: Annotated[
         float, typer.Option(help="Seconds between checks for unanswered offers that have lapsed")
     ] = 60.0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes; more than one uses more cores (PostgreSQL)"
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI documentation at /docs)."""
+    import os
+
     import uvicorn
 
-    from homecare.api.app import create_app
+    from homecare.api.served import LAPSE_EVERY_ENV
 
     settings = settings_for(database_url)
     upgrade(settings.database_url)
+    os.environ["HOMECARE_DATABASE_URL"] = settings.database_url  # every worker's store
+    os.environ[LAPSE_EVERY_ENV] = str(lapse_every)
     uvicorn.run(
-        create_app(settings, lapse_every=lapse_every),
+        "homecare.api.served:served_app",
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         log_config=serve_log_config(),
