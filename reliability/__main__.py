@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reliability.canaries import LOGS_ENV
 from reliability.report import REPORT_ENV, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +98,6 @@ BATTERIES: tuple[Battery, ...] = (
             Figure("tests failed", ("failed",)),
             Figure("tenancy probes", ("tenancy_probes", "probes")),
             Figure("tenancy probe problems", ("tenancy_probes", "problems")),
-            Figure("canaries found", (ANY, "canaries_found")),
         ),
         junit=True,
     ),
@@ -115,7 +116,7 @@ BATTERIES: tuple[Battery, ...] = (
     Battery(
         "load",
         "reliability/load.py",
-        ("-m", "reliability.load"),
+        ("-m", "reliability.load", "--workers", "2"),
         quick=("--run-time", "10"),
         figures=(
             Figure("events/s", (ANY, "events_per_second")),
@@ -145,6 +146,16 @@ BATTERIES: tuple[Battery, ...] = (
         figures=(
             Figure("audit checks", ("checks",)),
             Figure("audit checks over 2 s", ("slow",)),
+        ),
+    ),
+    Battery(
+        "canaries",
+        "reliability/canaries.py",
+        ("-m", "reliability.canaries"),
+        figures=(
+            Figure("canary values", ("canaries",)),
+            Figure("logs searched", ("files",)),
+            Figure("canaries found in logs", ("canaries_found",)),
         ),
     ),
 )
@@ -213,7 +224,12 @@ def run_battery(
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, REPORT_ENV: str(report), "PYTHONUNBUFFERED": "1"},
+            env={
+                **os.environ,
+                REPORT_ENV: str(report),
+                LOGS_ENV: str(OUT / "logs"),
+                "PYTHONUNBUFFERED": "1",
+            },
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -293,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, help="seconds each battery may take")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if not args.only:  # a whole run: the canaries are searched for in this run's logs only
+        shutil.rmtree(OUT / "logs", ignore_errors=True)
     chosen = [b for b in BATTERIES if not args.only or b.key in args.only]
     runs: list[tuple[Battery, Run]] = []
     combined: dict[str, Any] = {}

@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from homecare.db import make_engine
 from homecare.delivery.tables import Attendance, CallEvent
+from reliability.canaries import keep_server_log
 from reliability.report import merge_into_report, table
 from reliability.workload import Lane, free_port, lanes, prepare, start_server
 from tests.support.pgserver import TemporaryPostgres
@@ -321,6 +322,7 @@ def battery(
             server.terminate()
             server.wait(timeout=30)
         journal.close()
+        keep_server_log(log, f"durability-{store}-server.log")
     final_check(url, journal, figures, store == "sqlite")
     if run.first_refusal:
         print(f"{store}: refused, e.g. {run.first_refusal[0]}", file=sys.stderr)

@@ -52,6 +52,7 @@ from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import make_engine, unit_of_work
 from homecare.migrate import upgrade
+from reliability.canaries import seed_canaries
 from reliability.report import merge_into_report
 from tests.support.world import MONDAY_10AM, World, build_world, load_pilot_postcodes
 
@@ -275,7 +276,9 @@ def world_store(folder: Path) -> Iterator[tuple[Engine, World]]:
     try:
         with unit_of_work(engine) as session:
             load_pilot_postcodes(session)
-        yield engine, build_world(engine)
+        world = build_world(engine)
+        seed_canaries(engine, world)
+        yield engine, world
     finally:
         engine.dispose()
 

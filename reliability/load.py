@@ -27,6 +27,7 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from reliability.canaries import keep_server_log
 from reliability.durability import postgres_database
 from reliability.report import merge_into_report, table
 from reliability.workload import ROOT, Lane, Plan, free_port, lanes, start_server
@@ -140,6 +141,7 @@ def drive(
     finally:
         server.terminate()
         server.wait(timeout=60)
+        keep_server_log(log, f"load-{store}-server.log")
     figures = StoreFigures(store, users, workers, round(elapsed, 1), events_done[0])
     figures.events_per_second = round(events_done[0] / elapsed, 1)
     figures.server_cpu_seconds = round(cpu, 1)

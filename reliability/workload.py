@@ -33,6 +33,7 @@ from homecare.db import make_engine, unit_of_work
 from homecare.delivery.schedule import generate_visits
 from homecare.delivery.tables import Visit, VisitCarer
 from homecare.migrate import upgrade
+from reliability.canaries import seed_canaries
 from tests.support.caseload import daily_pattern, hire_care_worker, place_package
 from tests.support.world import build_world
 
@@ -105,6 +106,7 @@ def prepare(database_url: str, *, carers: int, people: int, weeks: int) -> Plan:
     engine = make_engine(database_url)
     try:
         world = build_world(engine)
+        seed_canaries(engine, world)
         start = first_day(weeks)
         for serial in range(people):
             place_package(

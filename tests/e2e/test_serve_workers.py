@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from homecare.db import make_engine
 from homecare.migrate import upgrade
@@ -23,12 +24,9 @@ from tests.support.web_client import PASSWORD, give_password
 from tests.support.world import build_world
 
 
-def _worker_pids(server: int) -> set[int]:
-    """The server's worker processes (not the helper that tracks their shared resources)."""
-    children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
-    return {
-        int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    }
+def _serving_processes(log: Path) -> int:
+    """How many processes uvicorn says it started to serve requests."""
+    return log.read_text().count("Started server process")
 
 
 def _cookies(response: httpx.Response) -> str:
@@ -50,14 +48,18 @@ def _sign_in(base: str, email: str) -> int:
     return answer.status_code
 
 
-def test_two_worker_processes_share_the_store_and_the_servers_secret(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_worker_process_serves_the_named_store_with_the_servers_one_secret(
+    tmp_path: Path, workers: int
+) -> None:
     url = f"sqlite:///{tmp_path / 'served.db'}"
     upgrade(url)
     engine = make_engine(url)
-    build_world(engine)
+    token = build_world(engine).tokens["social_worker"]
     give_password(engine, "broker@example.org")
     engine.dispose()
     port = free_port()
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [
             sys.executable,
@@ -69,26 +71,32 @@ def test_two_worker_processes_share_the_store_and_the_servers_secret(tmp_path: P
             "--database-url",
             url,
             "--workers",
-            "2",
+            str(workers),
         ],
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
-        while len(_worker_pids(server.pid)) < 2 or not _answers(base):
-            assert server.poll() is None and time.monotonic() < deadline, "no two workers"
+        while _serving_processes(log) < workers or not _answers(base):
+            assert server.poll() is None and time.monotonic() < deadline, (
+                "the workers did not start"
+            )
             time.sleep(0.2)
         statuses = [_sign_in(base, "broker@example.org") for _ in range(12)]
-        workers = _worker_pids(server.pid)
+        people = [
+            httpx.get(f"{base}/people", headers={"Authorization": f"Bearer {token}"})
+            for _ in range(6)
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    assert len(workers) == 2
+    assert _serving_processes(log) == workers
     assert statuses == [303] * 12
+    assert [answer.status_code for answer in people] == [200] * 6
     assert [p.name for p in tmp_path.glob("served.db.secret*")] == ["served.db.secret"]
 
 

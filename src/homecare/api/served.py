@@ -12,7 +12,7 @@ import os
 from fastapi import FastAPI
 
 from homecare.api.app import create_app
-from homecare.config import get_settings
+from homecare.config import Settings
 
 LAPSE_EVERY_ENV = "HOMECARE_SERVE_LAPSE_EVERY_SECONDS"
 """Seconds between checks for lapsed offers in a served app; 0 or unset checks never."""
@@ -21,4 +21,4 @@ LAPSE_EVERY_ENV = "HOMECARE_SERVE_LAPSE_EVERY_SECONDS"
 def served_app() -> FastAPI:
     """One worker's app: the store from HOMECARE_DATABASE_URL, lapsing as the serve asked."""
     lapse_every = float(os.environ.get(LAPSE_EVERY_ENV, "0") or 0)
-    return create_app(get_settings(), lapse_every=lapse_every or None)
+    return create_app(Settings(), lapse_every=lapse_every or None)  # read now, not cached
