@@ -1,4 +1,10 @@
-"""Append-only audit trail, written in the same transaction as the change it records."""
+"""Append-only audit trail, written in the same transaction as the change it records.
+
+Each keyword given to `record` beyond the five fixed ones lands in the row's `detail`, and
+must be named below as personal or plain: when a person's record is purged, the personal
+values in the audit rows of their records are replaced by `REMOVED`, and the plain ones
+kept, so the trail still says what was done, when and by whom.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,171 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from homecare.access import Actor
 from homecare.db import Base, UTCDateTime
+
+REMOVED = "removed at purge"
+"""What a personal value in an audit row's detail becomes when its record is purged."""
+
+PERSONAL_DETAIL = frozenset(
+    {
+        # Who the person is, and where.
+        "given_name",
+        "family_name",
+        "name",
+        "nhs_number",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "lsoa",
+        "email",
+        "phone",
+        # Who speaks for them.
+        "consent_by_name",
+        "consent_by_relationship",
+        "answered_by_name",
+        "answered_by_relationship",
+        "rated_by",
+        # What somebody typed, and the places of their care.
+        "note",
+        "notes",
+        "reason",
+        "purpose",
+        "place_name",
+        "hospital",
+    }
+)
+"""Detail keys whose values may tell who a person is or what was said about them."""
+
+PLAIN_DETAIL = frozenset(
+    {
+        # Ids and links.
+        "care_worker_id",
+        "care_worker_ids",
+        "change_id",
+        "client_event_id",
+        "council_id",
+        "notification_id",
+        "organisation_id",
+        "package_id",
+        "person_id",
+        "provider_id",
+        "referral_id",
+        "review_id",
+        "visit_id",
+        "web_session_id",
+        "zone_id",
+        "link",
+        "issuer",
+        "filename",
+        # Statuses, choices from fixed lists, and flags.
+        "answer",
+        "awaiting_second_factor",
+        "bank",
+        "banked",
+        "category",
+        "city_wide",
+        "consent_method",
+        "decision",
+        "disabled",
+        "early",
+        "ended_early",
+        "format",
+        "kind",
+        "lot",
+        "lsoas",
+        "opted_out",
+        "outcome",
+        "priority",
+        "replaced",
+        "reported_to",
+        "respondent",
+        "role",
+        "rule",
+        "second_factor_by_identity_provider",
+        "session_cookie_replaced",
+        "signed_in_with",
+        "source",
+        "upheld",
+        "status",
+        "via",
+        "was",
+        "within_parameters",
+        # Ratings on the fixed scale.
+        "community",
+        "home",
+        "wellbeing",
+        # Counts, minutes, money and rates.
+        "amount_pence",
+        "applied_weekly_minutes",
+        "arrived_late_minutes",
+        "bank_cap_minutes",
+        "bank_expired",
+        "carried",
+        "carry_over_share",
+        "connections_added",
+        "connections_ended",
+        "created",
+        "delivered_minutes",
+        "direct_staff_pence",
+        "expired",
+        "freed_minutes",
+        "from_weekly_minutes",
+        "granted",
+        "hourly_rate_pence",
+        "hours",
+        "indirect_staff_pence",
+        "minutes",
+        "minutes_per_period",
+        "number",
+        "order",
+        "overdraft_minutes",
+        "period_weeks",
+        "providers_tried",
+        "rank",
+        "records",
+        "resumed_visits",
+        "round",
+        "rows",
+        "suspended_visits",
+        "to_weekly_minutes",
+        "total_spend_pence",
+        "unassigned",
+        "updated_visits",
+        "visits",
+        "web_sessions_ended",
+        "weekly_minutes",
+        "working_days",
+        "written_off",
+        # Days and times.
+        "admitted_at",
+        "agreed_start",
+        "closed_on",
+        "day",
+        "discharged_at",
+        "due_on",
+        "end",
+        "ends_on",
+        "first_day",
+        "last_day",
+        "next_period_start",
+        "occurred_at",
+        "on",
+        "period_end",
+        "period_start",
+        "planned_ends_on",
+        "planned_start",
+        "quarter",
+        "received_on",
+        "respond_by",
+        "review_due_on",
+        "start",
+        "starts_on",
+        "until",
+        # Keyed digests of a sign-in's account and address, never the values in clear.
+        "account_digest",
+        "address_digest",
+    }
+)
+"""Detail keys kept through a purge: ids, statuses, counts, minutes, money and times."""
 
 
 class AuditEvent(Base):

@@ -32,3 +32,16 @@ class FixedClock:
         if at.tzinfo is None:
             raise ValueError("FixedClock needs a timezone-aware datetime")
         self._at = at
+
+
+class ShiftedClock:
+    """The real time moved to start from another moment, and running on from there: a
+    demo store replayed for another day is served as if that day were today."""
+
+    def __init__(self, starts_at: datetime) -> None:
+        if starts_at.tzinfo is None:
+            raise ValueError("ShiftedClock needs a timezone-aware datetime")
+        self._shift = starts_at - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._shift

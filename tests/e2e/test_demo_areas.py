@@ -19,7 +19,8 @@ import pytest
 
 from homecare.scenario.figures import PROFILES, AreaProfile
 
-MONTH = "2026-10"
+TODAY = "2026-12-06T23:30"
+"""Late on a Sunday: one whole week of delivery, 30 November to 6 December."""
 
 
 def run_demo(tmp_path: Path, area: str) -> tuple[dict[str, Any], str]:
@@ -33,8 +34,8 @@ def run_demo(tmp_path: Path, area: str) -> tuple[dict[str, Any], str]:
             "demo",
             "--area",
             area,
-            "--month",
-            MONTH,
+            "--today",
+            TODAY,
             "--weeks",
             "1",
             "--rounds-seconds",

@@ -22,7 +22,7 @@ from tests.support.caseload import place_package
 from tests.support.pgserver import TemporaryPostgres
 from tests.support.world import build_world
 
-QUICK = ("--month", "2026-10", "--weeks", "0", "--rounds-seconds", "0")
+QUICK = ("--today", "2026-11-30T07:30", "--weeks", "0", "--rounds-seconds", "0")
 
 
 def _used_store(url: str) -> Holding:

@@ -3,8 +3,10 @@ own transaction; the council's information governance asks who looked and what a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
@@ -20,7 +22,11 @@ from homecare.delivery.schedule import generate_visits
 from homecare.privacy.repository import what_seen, who_looked
 from homecare.timebank.service import open_envelope
 from tests.conftest import auth
-from tests.integration.test_web_my_care import FAMILY, on_an_envelope, sign_in
+from tests.integration.test_provider_changes_api import propose
+from tests.integration.test_web_auth import AIRE, SOCIAL_WORKER, give_password
+from tests.integration.test_web_auth import sign_in as web_sign_in
+from tests.integration.test_web_my_care import FAMILY, ask_consent, on_an_envelope, sign_in
+from tests.support import payloads
 from tests.support.caseload import place_package
 from tests.support.world import MONDAY_10AM, World
 
@@ -214,3 +220,158 @@ def test_the_commands_say_who_looked_and_what_a_user_saw(
     assert seen.exit_code == 0 and "1 read." in seen.output, seen.output
     assert nobody.exit_code == 2 and "nobody@example.org" in nobody.output
     assert _log(engine)[-1][1:] == ("system", placed.person_id, "access log", "cli")
+
+
+# --- every read of one person's record, route by route ---------------------------------
+
+
+def _one_read(engine: Engine, open_it: Callable[[], httpx.Response]) -> tuple[int, str, str]:
+    """Opens a record and returns the one access row it left: (person, what, via)."""
+    before = _log(engine)
+    response = open_it()
+    after = _log(engine)
+    assert response.status_code == 200, response.text[:300]
+    assert len(after) == len(before) + 1, after[len(before) :]
+    return after[-1][2:]
+
+
+def _referred(client: TestClient, world: World) -> tuple[int, int, int]:
+    """A person referred through the API, with offers out: (person, referral, first offer)."""
+    worker = auth(world.tokens["social_worker"])
+    person = client.post("/people", json=payloads.person(), headers=worker).json()
+    made = client.post("/referrals", json=payloads.referral(person["id"]), headers=worker)
+    assert made.status_code == 201, made.text
+    referral = made.json()
+    return person["id"], referral["id"], referral["offers"][0]["id"]
+
+
+def test_a_package_s_stays_community_hours_change_and_consent_request_are_each_one_read(
+    engine: Engine, world: World, client: TestClient, clock: FixedClock
+) -> None:
+    placed = place_package(engine, world)
+    aire = auth(world.tokens["Aire Homecare"])
+    package = placed.package_id
+    uplift = client.post(
+        f"/packages/{package}/community-hours",
+        json={
+            "purpose": "Go to the Armley lunch club on her own",
+            "place_name": "Armley Lunch Club",
+            "postcode": payloads.ARMLEY_POSTCODE,
+            "day": "wed",
+            "band": "lunch",
+            "minutes": 90,
+            "starts_on": "2026-10-07",
+            "ends_on": "2026-11-11",
+        },
+        headers=aire,
+    )
+    change_id = propose(client, world, package, 350)["id"]
+    asked = place_package(engine, world, nhs_number="9990000026")
+    request_id = ask_consent(client, world, asked.package_id)
+    admitted = client.post(
+        f"/packages/{package}/hospital-stays",
+        json={"hospital": "St James's University Hospital", "admitted_at": clock.now().isoformat()},
+        headers=aire,
+    )
+    assert (uplift.status_code, admitted.status_code) == (201, 201), admitted.text
+    broker = auth(world.tokens["broker"])
+
+    reads = [
+        _one_read(engine, lambda: client.get(f"/packages/{package}/hospital-stays", headers=aire)),
+        _one_read(engine, lambda: client.get(f"/packages/{package}/community-hours", headers=aire)),
+        _one_read(engine, lambda: client.get(f"/changes/{change_id}", headers=broker)),
+        _one_read(engine, lambda: client.get(f"/consent-requests/{request_id}", headers=aire)),
+    ]
+
+    person = placed.person_id
+    assert reads == [
+        (person, "hospital stays", "api"),
+        (person, "community hours", "api"),
+        (person, "change", "api"),
+        (asked.person_id, "consent request", "api"),
+    ]
+
+
+def test_a_refused_read_of_a_package_s_stays_or_community_hours_leaves_no_row(
+    engine: Engine, world: World, client: TestClient
+) -> None:
+    placed = place_package(engine, world)
+    other_provider = auth(world.tokens["Wortley Care"])
+
+    stays = client.get(f"/packages/{placed.package_id}/hospital-stays", headers=other_provider)
+    hours = client.get(f"/packages/{placed.package_id}/community-hours", headers=other_provider)
+
+    assert (stays.status_code, hours.status_code) == (404, 404)
+    assert _count(engine) == 0
+
+
+def test_an_offer_and_a_referral_s_history_are_each_one_read_of_the_person(
+    engine: Engine, world: World, client: TestClient
+) -> None:
+    person, referral, offer = _referred(client, world)
+    provider = auth(world.tokens["Aire Homecare"])
+    broker = auth(world.tokens["broker"])
+
+    reads = [
+        _one_read(engine, lambda: client.get(f"/offers/{offer}", headers=provider)),
+        _one_read(engine, lambda: client.get(f"/referrals/{referral}/history", headers=broker)),
+    ]
+
+    assert reads == [(person, "offer", "api"), (person, "referral history", "api")]
+
+
+def _browser(engine: Engine, clock: FixedClock, email: str) -> TestClient:
+    give_password(engine, email)
+    browser = TestClient(
+        create_app(Settings(database_url="unused://"), engine=engine, clock=clock),
+        base_url="https://testserver",
+    )
+    assert web_sign_in(browser, email).status_code == 303
+    return browser
+
+
+def test_the_staff_pages_of_an_offer_a_change_and_a_withdrawal_are_each_one_page_read(
+    engine: Engine, world: World, client: TestClient, clock: FixedClock
+) -> None:
+    person, referral, offer = _referred(client, world)
+    placed = place_package(engine, world, nhs_number="9990000026")
+    change_id = propose(client, world, placed.package_id, 350)["id"]
+    provider = _browser(engine, clock, AIRE)
+    social_worker = _browser(engine, clock, SOCIAL_WORKER)
+
+    reads = [
+        _one_read(engine, lambda: provider.get(f"/app/offers/{offer}")),
+        _one_read(engine, lambda: social_worker.get(f"/app/changes/{change_id}")),
+        _one_read(engine, lambda: social_worker.get(f"/app/referrals/{referral}/withdraw")),
+    ]
+
+    assert reads == [
+        (person, "offer", "page"),
+        (placed.person_id, "change", "page"),
+        (person, "referral", "page"),
+    ]
+
+
+def test_the_person_s_consent_rating_and_time_bank_forms_are_each_one_page_read(
+    engine: Engine, world: World, client: TestClient, clock: FixedClock
+) -> None:
+    family = on_an_envelope(engine, world, "9990000018", FAMILY)
+    ask_consent(client, world, family.placed.package_id)
+    browser = TestClient(
+        create_app(Settings(database_url="unused://"), engine=engine, clock=clock),
+        base_url="https://testserver",
+    )
+    sign_in(browser)
+
+    reads = [
+        _one_read(engine, lambda: browser.get("/app/my-care/consent")),
+        _one_read(engine, lambda: browser.get("/app/my-care/rating")),
+        _one_read(engine, lambda: browser.get("/app/my-care/time-bank/bank")),
+    ]
+
+    person = family.placed.person_id
+    assert reads == [
+        (person, "consent requests", "page"),
+        (person, "rating", "page"),
+        (person, "time bank", "page"),
+    ]

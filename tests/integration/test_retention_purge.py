@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine, func, select, table, text, update
 from typer.testing import CliRunner
 
+from homecare import audit
 from homecare.access import SYSTEM_ACTOR
 from homecare.access_log import log_person_read
 from homecare.accounts.tables import SignInAttempt, UserAccount
-from homecare.audit import AuditEvent
+from homecare.audit import REMOVED, AuditEvent
 from homecare.cli import app
 from homecare.db import unit_of_work
 from homecare.delivery.schedule import generate_visits
@@ -146,7 +147,107 @@ def test_the_command_purges_as_at_a_day_and_says_what_went(
     again = runner.invoke(app, args)
 
     assert dry.exit_code == 0 and "Would delete 1 person rows." in dry.output, dry.output
+    assert "Would remove personal details from 1 earlier audit rows." in dry.output
+    assert "Removed personal details from 1 earlier audit rows." in done.output
     assert "Deleted 1 person rows." in done.output, done.output
     assert "Nothing is past retention" in again.output, again.output
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM person")) == 1
+
+
+# --- the audit trail of a purged person ---------------------------------------------------
+
+
+def _audit_rows(engine: Engine) -> list[tuple[int, str, str, int, dict[str, object]]]:
+    with unit_of_work(engine) as s:
+        rows = s.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        return [(r.id, r.action, r.entity, r.entity_id, dict(r.detail)) for r in rows]
+
+
+def _audit_text(engine: Engine) -> str:
+    return " ".join(repr(detail) for *_, detail in _audit_rows(engine))
+
+
+def _told_about(engine: Engine, person_id: int, package_id: int, nhs_number: str) -> None:
+    """Audit rows that repeat what a user typed about the person: their name, NHS number,
+    address and a note, beside plain figures."""
+    with unit_of_work(engine) as s:
+        audit.record(
+            s,
+            actor=SYSTEM_ACTOR,
+            at=MONDAY_10AM,
+            action="person.details_checked",
+            entity="person",
+            entity_id=person_id,
+            given_name="Margaret",
+            family_name="Holroyd",
+            nhs_number=nhs_number,
+            address="14 Town Street, Armley, Leeds",
+            council_id=7,
+        )
+        audit.record(
+            s,
+            actor=SYSTEM_ACTOR,
+            at=MONDAY_10AM,
+            action="time_bank.banked",
+            entity="package",
+            entity_id=package_id,
+            minutes=60,
+            note="Margaret Holroyd's daughter visits on Sunday",
+        )
+
+
+def test_the_purge_removes_a_person_s_name_and_nhs_number_from_the_audit_trail(
+    engine: Engine, world: World
+) -> None:
+    person_id = _a_person_whose_care_ended_and_one_still_cared_for(engine, world)
+    with unit_of_work(engine) as s:
+        package_id = s.scalars(select(Package.id).where(Package.person_id == person_id)).one()
+    _told_about(engine, person_id, package_id, "9990000018")
+    before = _audit_rows(engine)
+
+    with unit_of_work(engine) as s:
+        would = purge(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, as_at=FIRST_PAST_DAY, dry_run=True)
+    unchanged = _audit_rows(engine)
+    with unit_of_work(engine) as s:
+        done = purge(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, as_at=FIRST_PAST_DAY)
+    after = {row[0]: row for row in _audit_rows(engine)}
+
+    # Three rows held personal values: the two above and 'person.recorded' (the area, lsoa).
+    assert would.scrubbed_count() == done.scrubbed_count() == 3
+    assert unchanged == before
+    text = _audit_text(engine)
+    for told in ("9990000018", "Margaret", "Holroyd", "Town Street", "daughter"):
+        assert told not in text, told
+    checked = next(r for r in before if r[1] == "person.details_checked")
+    banked = next(r for r in before if r[1] == "time_bank.banked")
+    assert after[checked[0]] == (
+        *checked[:4],
+        {
+            "given_name": REMOVED,
+            "family_name": REMOVED,
+            "nhs_number": REMOVED,
+            "address": REMOVED,
+            "council_id": 7,
+        },
+    )
+    assert after[banked[0]] == (*banked[:4], {"minutes": 60, "note": REMOVED})
+
+
+def test_a_cared_for_person_s_audit_values_stay_and_a_second_purge_changes_no_row(
+    engine: Engine, world: World
+) -> None:
+    person_id = _a_person_whose_care_ended_and_one_still_cared_for(engine, world)
+    with unit_of_work(engine) as s:
+        kept = s.scalars(select(Package).where(Package.person_id != person_id)).one()
+    _told_about(engine, kept.person_id, kept.id, "9990000026")
+    with unit_of_work(engine) as s:
+        purge(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, as_at=FIRST_PAST_DAY)
+    once = _audit_rows(engine)
+
+    with unit_of_work(engine) as s:
+        again = purge(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, as_at=FIRST_PAST_DAY)
+
+    assert again.scrubbed_count() == 0
+    assert _audit_rows(engine) == once
+    assert "9990000026" in _audit_text(engine) and "daughter" in _audit_text(engine)

@@ -5,6 +5,7 @@ Each test runs on SQLite and on PostgreSQL through FastAPI's test client, over h
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -12,13 +13,14 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pyotp
 import pytest
+import segno
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from homecare.access import SYSTEM_ACTOR
 from homecare.accounts.passwords import set_password
-from homecare.accounts.second_factor import enrol_totp
+from homecare.accounts.second_factor import enrol_totp, provisioning_uri
 from homecare.accounts.tables import UserAccount, WebSession
 from homecare.accounts.web_sessions import SESSION_COOKIE
 from homecare.audit import AuditEvent
@@ -141,6 +143,12 @@ def test_staff_without_an_authenticator_set_one_up_when_the_council_requires_it(
     done = enter_code(browser, pyotp.TOTP(key.group(1)).at(clock.now()))
 
     assert title(setup) == "Set up your authenticator app"
+    uri = provisioning_uri(key.group(1), SOCIAL_WORKER)
+    assert uri in html.unescape(setup.text)
+    svg = re.search(r'<svg role="img" aria-label="([^"]+)"[^>]*>(.*?)</svg>', setup.text, re.S)
+    assert svg and "authenticator app" in svg.group(1), setup.text
+    modules = re.findall(r' d="([^"]+)"', segno.make(uri, error="m").svg_inline())
+    assert modules and modules[0] in re.findall(r' d="([^"]+)"', svg.group(2))
     assert done.status_code == 303
     assert browser.get("/app/referrals").status_code == 200
     with unit_of_work(engine) as s:

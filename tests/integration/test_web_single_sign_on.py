@@ -7,10 +7,12 @@ secret, and checks the ID token. Each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import httpx
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
@@ -22,7 +24,7 @@ from homecare.audit import AuditEvent
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from tests.support.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeProvider, RunningProvider
-from tests.support.web_client import title, web_browser
+from tests.support.web_client import csrf_token, title, web_browser
 from tests.support.world import World
 
 SOCIAL_WORKER = "social_worker@example.org"
@@ -36,8 +38,9 @@ def provider(clock: FixedClock) -> Iterator[FakeProvider]:
         yield running
 
 
-@pytest.fixture
-def browser(engine: Engine, clock: FixedClock, provider: FakeProvider) -> TestClient:
+def sso_browser(
+    engine: Engine, clock: FixedClock, provider: FakeProvider, **settings: object
+) -> TestClient:
     return web_browser(
         engine,
         clock,
@@ -45,7 +48,13 @@ def browser(engine: Engine, clock: FixedClock, provider: FakeProvider) -> TestCl
         oidc_client_id=CLIENT_ID,
         oidc_client_secret=CLIENT_SECRET,
         oidc_redirect_url="https://testserver/sign-in/oidc/callback",
+        **settings,
     )
+
+
+@pytest.fixture
+def browser(engine: Engine, clock: FixedClock, provider: FakeProvider) -> TestClient:
+    return sso_browser(engine, clock, provider)
 
 
 def single_sign_on(browser: TestClient, *, state: str | None = None) -> httpx.Response:
@@ -197,3 +206,90 @@ def test_without_single_sign_on_settings_its_pages_are_not_found(
 
     assert plain.get("/sign-in/oidc").status_code == 404
     assert "council account" not in plain.get("/sign-in").text
+
+
+# --- a second factor: the identity provider's, or Home care's own ----------------------------
+
+
+def sign_in_event(engine: Engine) -> dict[str, object]:
+    with unit_of_work(engine) as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "user.signed_in")).one()
+        return dict(event.detail)
+
+
+@pytest.mark.parametrize("method", ["mfa", "otp", "hwk", "swk", "sms"])
+def test_a_second_factor_the_provider_asked_for_is_enough_when_staff_need_codes(
+    world: World, engine: Engine, clock: FixedClock, provider: FakeProvider, method: str
+) -> None:
+    browser = sso_browser(engine, clock, provider, require_totp_for_staff=True)
+    provider.next_user = staff()
+    provider.amr = ["pwd", method]
+
+    signed_in = single_sign_on(browser)
+
+    assert signed_in.headers["location"] == "/"
+    assert browser.get("/app/referrals", follow_redirects=False).status_code == 200
+    assert [s.awaiting_second_factor for s in sessions(engine)] == [False]
+    assert sign_in_event(engine)["second_factor_by_identity_provider"] is True
+
+
+@pytest.mark.parametrize("amr", [None, ["pwd"]], ids=["no amr", "password only"])
+def test_without_the_providers_second_factor_staff_enter_a_code_as_after_a_password(
+    world: World,
+    engine: Engine,
+    clock: FixedClock,
+    provider: FakeProvider,
+    amr: list[str] | None,
+) -> None:
+    browser = sso_browser(engine, clock, provider, require_totp_for_staff=True)
+    provider.next_user = staff()
+    provider.amr = amr
+
+    signed_in = single_sign_on(browser)
+    page = browser.get("/app/referrals", follow_redirects=False)
+    setup = browser.get("/sign-in/code")
+    key = re.search(r'id="setup-key">([A-Z2-7]+)<', setup.text)
+    assert key, setup.text
+    done = browser.post(
+        "/sign-in/code",
+        data={
+            "csrf_token": csrf_token(setup.text),
+            "code": pyotp.TOTP(key.group(1)).at(clock.now()),
+        },
+        follow_redirects=False,
+    )
+
+    assert signed_in.headers["location"] == "/sign-in/code"
+    assert page.headers["location"] == "/sign-in/code"
+    assert sign_in_event(engine)["second_factor_by_identity_provider"] is False
+    assert done.status_code == 303
+    assert browser.get("/app/referrals", follow_redirects=False).status_code == 200
+
+
+def test_staff_with_an_authenticator_enter_its_code_unless_the_provider_asked_for_one(
+    browser: TestClient, world: World, engine: Engine, clock: FixedClock, provider: FakeProvider
+) -> None:
+    with unit_of_work(engine) as s:
+        user = s.scalars(select(UserAccount).where(UserAccount.email == SOCIAL_WORKER)).one()
+        user.totp_secret = pyotp.random_base32()
+    provider.next_user = staff()
+
+    asked = single_sign_on(browser)
+    browser.cookies.clear()
+    provider.amr = ["mfa"]
+    trusted = single_sign_on(browser)
+
+    assert asked.headers["location"] == "/sign-in/code"
+    assert trusted.headers["location"] == "/"
+
+
+def test_without_the_setting_staff_sign_in_without_a_code_and_the_audit_row_says_so(
+    browser: TestClient, world: World, engine: Engine, provider: FakeProvider
+) -> None:
+    provider.next_user = staff()
+
+    signed_in = single_sign_on(browser)
+
+    assert signed_in.headers["location"] == "/"
+    assert sign_in_event(engine)["second_factor_by_identity_provider"] is False
+    assert sign_in_event(engine)["signed_in_with"] == "oidc"

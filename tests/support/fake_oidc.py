@@ -2,7 +2,8 @@
 
 It serves discovery, its public keys and a token endpoint, signs ID tokens with an RSA
 key made for the test, and checks the client secret and the PKCE verifier as a real
-provider does. `/authorize` signs in whoever the test says (`next_user`) at once.
+provider does. `/authorize` signs in whoever the test says (`next_user`) at once, having
+used the authentication methods the test says (`amr`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class FakeProvider:
     claim_overrides: dict[str, Any] = field(default_factory=dict)
     signing_key: RSAKey | None = None
     """Sign with another key than the published one, to test that it is refused."""
+    amr: list[str] | None = None
+    """The ID token's `amr` claim (RFC 8176), e.g. ["pwd", "mfa"]; left out when None."""
 
     def id_token(self, nonce: str) -> str:
         issued = int(self.now if self.now is not None else time.time())
@@ -52,6 +55,7 @@ class FakeProvider:
             "iat": issued,
             "exp": issued + 300,
             "nonce": nonce,
+            **({"amr": self.amr} if self.amr is not None else {}),
             **self.next_user,
             **self.claim_overrides,
         }

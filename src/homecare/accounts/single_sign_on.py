@@ -7,8 +7,10 @@ issue time and nonce against what this flow expects, with Authlib's JOSE library
 
 An identity is the pair (issuer, subject). The first time one signs in, it is linked to
 the council staff account with the same email, and only when the provider says that
-email is verified; people, provider staff and the NHS never sign in this way. Second
-factors are the provider's business: its sign-in counts as complete.
+email is verified; people, provider staff and the NHS never sign in this way. When the
+ID token's `amr` claim (RFC 8176) says the provider asked for a second factor, the
+sign-in is complete; otherwise the session waits for an authenticator code exactly as
+after a password (`sign_in.needs_second_factor`). The sign-in's audit row says which.
 """
 
 from __future__ import annotations
@@ -31,9 +33,12 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Role
+from homecare.accounts.domain import second_factor_from_provider
 from homecare.accounts.repository import account_by_email
 from homecare.accounts.service import actor_for_user
+from homecare.accounts.sign_in import needs_second_factor
 from homecare.accounts.tables import UserAccount
+from homecare.accounts.web_sessions import StartedSession, start_web_session
 from homecare.config import Settings
 from homecare.errors import Forbidden, NotAuthenticated
 from homecare.market.tables import Organisation
@@ -220,3 +225,23 @@ def account_for_identity(session: Session, claims: dict[str, Any], *, at: dateti
     if user.disabled_at is not None or not _council_staff(session, user):
         raise Forbidden("this account may not sign in")
     return user
+
+
+def start_single_sign_on_session(
+    session: Session, claims: dict[str, Any], *, at: datetime, totp_required_for_staff: bool
+) -> StartedSession:
+    """A session for the identity the provider vouched for; it waits for an authenticator
+    code unless the provider's ID token says a second factor was already used."""
+    user = account_for_identity(session, claims, at=at)
+    by_provider = second_factor_from_provider(claims.get("amr"))
+    waits = not by_provider and needs_second_factor(
+        user, required_for_staff=totp_required_for_staff
+    )
+    return start_web_session(
+        session,
+        user=user,
+        at=at,
+        signed_in_with="oidc",
+        awaiting_second_factor=waits,
+        second_factor_by_identity_provider=by_provider,
+    )

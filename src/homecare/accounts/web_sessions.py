@@ -58,10 +58,13 @@ def start_web_session(
     at: datetime,
     signed_in_with: str,
     awaiting_second_factor: bool = False,
+    second_factor_by_identity_provider: bool = False,
 ) -> StartedSession:
     """Opens a session for a user whose identity has been proven by `signed_in_with`.
 
     With `awaiting_second_factor`, the session reaches only the authenticator code page.
+    The audit row keeps whether a single sign-on's identity provider asked for a second
+    factor (never so for a password).
     """
     if Role(user.role) is Role.SYSTEM:
         raise NotAuthenticated("the platform's own account cannot sign in")
@@ -90,6 +93,7 @@ def start_web_session(
         signed_in_with=signed_in_with,
         web_session_id=record.id,
         awaiting_second_factor=awaiting_second_factor,
+        second_factor_by_identity_provider=second_factor_by_identity_provider,
     )
     return StartedSession(token=token, csrf_token=csrf_token, record=record)
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from homecare import __version__
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.access import SYSTEM_ACTOR
+from homecare.accounts.routes import router as accounts_router
 from homecare.accounts.server_secret import server_secret
 from homecare.accounts.service import actor_for_token
 from homecare.brokerage.routes import router as brokerage_router
@@ -194,6 +195,7 @@ def create_app(
         monitoring_router,
         returns_router,
         privacy_router,
+        accounts_router,
     ):
         app.include_router(router)
     app.include_router(web_router)

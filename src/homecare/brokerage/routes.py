@@ -82,6 +82,7 @@ def referral_history(
         referral = load_readable(
             session, readable_referrals(actor), Referral, referral_id, "referral"
         )
+        log_person_read(session, actor, ctx.now(), referral.person_id, "referral history", "api")
         return referral_audit(session, referral)
 
 
@@ -120,11 +121,14 @@ def list_offers(
 @router.get("/offers/{offer_id}", response_model=OfferRead)
 def get_offer(offer_id: PathId, ctx: RequestContext = Depends(authenticated)) -> OfferRead:
     with ctx.transaction() as (session, actor):
-        return offer_read(
+        read = offer_read(
             session,
             load_readable(session, readable_offers(actor), Offer, offer_id, "offer"),
             actor,
         )
+        if read.person_id is not None:  # a closed offer no longer shows the person
+            log_person_read(session, actor, ctx.now(), read.person_id, "offer", "api")
+        return read
 
 
 @router.post("/offers/{offer_id}/accept", response_model=PackageRead)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
 
+from homecare.access_log import log_person_read
 from homecare.calendar import local_date
 from homecare.changes import consent, repository, service
 from homecare.changes.domain import parse_statuses
@@ -19,6 +20,7 @@ from homecare.changes.schemas import (
     ImpactReport,
 )
 from homecare.http import PathId, RequestContext, WrittenDate, authenticated
+from homecare.packages.tables import Package
 
 router = APIRouter(tags=["flexibility"])
 
@@ -84,7 +86,9 @@ def list_changes(
 def get_change(change_id: PathId, ctx: RequestContext = Depends(authenticated)) -> ChangeRead:
     with ctx.transaction() as (session, actor):
         change = repository.get_change(session, actor=actor, change_id=change_id)
-        return repository.change_read(session, change)
+        read = repository.change_read(session, change)
+        log_person_read(session, actor, ctx.now(), read.person_id, "change", "api")
+        return read
 
 
 @router.post("/changes/{change_id}/submit", response_model=ChangeRead)
@@ -151,9 +155,10 @@ def get_request(
     request_id: PathId, ctx: RequestContext = Depends(authenticated)
 ) -> ConsentRequestRead:
     with ctx.transaction() as (session, actor):
-        return ConsentRequestRead.of(
-            repository.get_request(session, actor=actor, request_id=request_id)
-        )
+        asked = repository.get_request(session, actor=actor, request_id=request_id)
+        person_id = session.get_one(Package, asked.package_id).person_id
+        log_person_read(session, actor, ctx.now(), person_id, "consent request", "api")
+        return ConsentRequestRead.of(asked)
 
 
 @router.post("/consent-requests/{request_id}/answer", response_model=ConsentRequestRead)

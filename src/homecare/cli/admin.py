@@ -164,15 +164,29 @@ def serve(
             min=1, max=64, help="Server processes; more than one uses more cores (PostgreSQL)"
         ),
     ] = 1,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            help="Serve as if the clock read this (e.g. 2026-12-07T13:00) and ran on from"
+            " there: for a demo store made with the same --today",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP API (OpenAPI documentation at /docs)."""
     import os
 
     import uvicorn
 
-    from homecare.api.served import LAPSE_EVERY_ENV
+    from homecare.api.served import CLOCK_ENV, LAPSE_EVERY_ENV
+    from homecare.scenario.story import read_clock
 
     settings = settings_for(database_url)
+    if today:
+        try:
+            os.environ[CLOCK_ENV] = read_clock(today).isoformat()
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--today") from error
     upgrade(settings.database_url)
     os.environ["HOMECARE_DATABASE_URL"] = settings.database_url  # every worker's store
     os.environ[LAPSE_EVERY_ENV] = str(lapse_every)

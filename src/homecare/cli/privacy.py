@@ -155,5 +155,10 @@ def purge_command(
         console.print(f"{verb} {count:,} {name} rows.")
     for link, count in unlinked.items():
         console.print(f"{'Would unlink' if dry_run else 'Unlinked'} {count:,} rows ({link}).")
+    if plan.scrubbed_count():
+        removed = "Would remove" if dry_run else "Removed"
+        console.print(
+            f"{removed} personal details from {plan.scrubbed_count():,} earlier audit rows."
+        )
     if not deleted and not unlinked:
         console.print(f"Nothing is past retention on {as_at.date().isoformat()}.")

@@ -21,21 +21,24 @@ def first_monday_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
 
 
-def plan_next_week(engine: Any, month_end: date, seconds: float, seed: int) -> dict[str, Any]:
-    """The week after the month: every provider's rounds, beside the hand-planned baseline."""
-    monday = first_monday_after(month_end)
-    days = [monday + timedelta(days=i) for i in range(7)]
+def plan_days(
+    engine: Any, days: list[date], seconds: float, seed: int, at: datetime | None = None
+) -> dict[str, Any]:
+    """Every provider's rounds for the days, beside the hand-planned baseline, saved as
+    planned at `at` (now by default)."""
     with progress_bars() as progress:
-        task = progress.add_task("Planning next week's rounds", total=None)
+        task = progress.add_task(f"Planning the rounds for {len(days)} days", total=None)
         rows = roster_rows(
-            engine, days, None, seconds, seed, on_step=lambda: progress.advance(task)
+            engine, days, None, seconds, seed, on_step=lambda: progress.advance(task), at=at
         )
     totals = print_rounds(
-        rows, f"Rounds for the week from {monday} (hand-planned greedy baseline in brackets)"
+        rows,
+        f"Rounds from {days[0]} to {days[-1]} (hand-planned greedy baseline in brackets)",
     )
     travel, greedy_travel = totals["travel_minutes"], totals["greedy_travel_minutes"]
     return {
-        "week_start": monday.isoformat(),
+        "first_day": days[0].isoformat(),
+        "last_day": days[-1].isoformat(),
         "visits": int(totals["visits"]),
         "double_ups": int(totals["two_handed_visits"]),
         "unplaced": int(totals["unassigned_visits"]),
@@ -59,6 +62,7 @@ def roster_rows(
     budget: float,
     seed: int,
     on_step: Any = None,
+    at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Optimises and saves every provider's rounds for each day; one transaction each."""
     from homecare.market.repository import providers_named
@@ -81,7 +85,7 @@ def roster_rows(
                 outcome = optimise_day(
                     session,
                     actor=SYSTEM_ACTOR,
-                    at=datetime.now(LONDON),
+                    at=at or datetime.now(LONDON),
                     provider_id=provider_id,
                     day=day,
                     travel=travel,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from homecare.access_log import log_person_read
 from homecare.community import repository, service
 from homecare.community.schemas import (
     CommunityEndedRead,
@@ -12,6 +13,7 @@ from homecare.community.schemas import (
     CommunityOutcomeIn,
 )
 from homecare.http import PathId, RequestContext, authenticated
+from homecare.packages.tables import Package
 
 router = APIRouter(tags=["community-hours"])
 
@@ -49,6 +51,8 @@ def list_community_hours(
 ) -> list[CommunityHoursRead]:
     with ctx.transaction() as (session, actor):
         uplifts = repository.community_hours_of(session, actor=actor, package_id=package_id)
+        person_id = session.get_one(Package, package_id).person_id
+        log_person_read(session, actor, ctx.now(), person_id, "community hours", "api")
         return [CommunityHoursRead.of(u) for u in uplifts]
 
 

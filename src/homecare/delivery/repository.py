@@ -12,9 +12,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, Role, load_readable, scoped
-from homecare.delivery.outcomes import VisitStatus
+from homecare.delivery.outcomes import Thresholds, VisitStatus
 from homecare.delivery.schemas import AttendanceRead, EventKind, VisitCarerRead, VisitRead
 from homecare.delivery.tables import Alert, Attendance, CallEvent, Visit, VisitCarer
+from homecare.delivery.today import LiveState, live_state
 from homecare.errors import Forbidden
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
@@ -424,3 +425,13 @@ def alerts_of(session: Session, actor: Actor, open_only: bool | None = None) -> 
     elif open_only is False:
         stmt = stmt.where(Alert.acknowledged_at.is_not(None))
     return list(session.scalars(stmt))
+
+
+def day_states(
+    session: Session, actor: Actor, day: date, now: datetime, thresholds: Thresholds
+) -> list[tuple[Visit, LiveState]]:
+    """The day's visits the actor may read, each with where it stands at `now`."""
+    visits = session.scalars(
+        readable_visits(actor).where(Visit.day == day).order_by(Visit.window_start, Visit.id)
+    ).all()
+    return [(v, live_state(v.status, v.window_end, now, thresholds)) for v in visits]

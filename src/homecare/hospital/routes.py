@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
+from homecare.access_log import log_person_read
 from homecare.hospital import repository, service
 from homecare.hospital.schemas import (
     HospitalAdmission,
@@ -13,6 +14,7 @@ from homecare.hospital.schemas import (
 )
 from homecare.hospital.tables import Notification
 from homecare.http import PathId, RequestContext, authenticated
+from homecare.packages.tables import Package
 
 router = APIRouter(tags=["flexibility"])
 
@@ -59,6 +61,8 @@ def package_stays(
 ) -> list[HospitalStayRead]:
     with ctx.transaction() as (session, actor):
         stays = repository.stays_for_package(session, actor=actor, package_id=package_id)
+        person_id = session.get_one(Package, package_id).person_id
+        log_person_read(session, actor, ctx.now(), person_id, "hospital stays", "api")
         return [repository.stay_read(session, s) for s in stays]
 
 

@@ -4,8 +4,9 @@ The purge follows the store's own foreign keys from each record past retention t
 record that hangs off it, so a table added later is purged with its person without this
 module changing. Rows go leaves first. Each deleted row leaves one audit row
 ('record.purged': the table, the id and the rule's kind, nothing personal); each row that
-only loses its link to a purged record leaves one 'record.unlinked'. Nothing past
-retention is left after a run, so a second run deletes and writes nothing.
+only loses its link to a purged record leaves one 'record.unlinked'. The earlier audit rows
+of each deleted row keep what was done, but lose their personal values (`scrub`). Nothing
+past retention is left after a run, so a second run deletes and writes nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from homecare.privacy.domain import (
     shipped_retention,
 )
 from homecare.privacy.repository import CHUNK, care_dates, ids_linked, ids_starting_before
+from homecare.privacy.scrub import plan_scrub, scrub
 
 
 @dataclass
@@ -40,6 +42,11 @@ class PurgePlan:
 
     delete: dict[str, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
     unlink: dict[tuple[str, str], dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
+    scrub: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Per audit row about a deleted record, its detail with the personal values removed."""
+
+    def scrubbed_count(self) -> int:
+        return len(self.scrub)
 
     def deleted_counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in sorted(self.delete.items()) if rows}
@@ -109,6 +116,7 @@ def plan_purge(session: Session, as_at: date, retention: Retention) -> PurgePlan
     for rule in retention.rules:
         ids = _past(session, rule, tables[rule.table], as_at)
         follow(session, plan, rule.table, set(ids), rule.kind, retention.unlink)
+    plan.scrub = plan_scrub(session, plan.delete)
     return plan
 
 
@@ -148,6 +156,7 @@ def purge(
     plan = plan_purge(session, as_at, retention or shipped_retention())
     if dry_run:
         return plan
+    scrub(session, plan.scrub)
     tables = _tables()
     for (name, column), rows in plan.unlink.items():
         ids = sorted(rows)

@@ -32,15 +32,17 @@ Events = list[tuple[int, CallEventIn]]
 """Call-monitoring events, each with the care worker whose phone sends it."""
 
 
-def plan_carers(stage: Stage, day: date) -> None:
-    """The provider's planner: regular carers first, then the least busy on shift."""
+def plan_carers(stage: Stage, day: date, *, only_without_carers: bool = False) -> None:
+    """The provider's planner: regular carers first, then the least busy on shift.
+
+    With `only_without_carers`, visits the saved rounds already staffed keep their carers."""
     weekday = day.strftime("%a").lower()
     with unit_of_work(stage.engine) as session:
-        visits = session.scalars(
-            select(Visit)
-            .where(Visit.day == day, Visit.status == "planned")
-            .order_by(Visit.window_start, Visit.id)
-        ).all()
+        wanted = select(Visit).where(Visit.day == day, Visit.status == "planned")
+        if only_without_carers:
+            staffed = select(VisitCarer.visit_id).where(VisitCarer.visit_id == Visit.id)
+            wanted = wanted.where(~staffed.exists())
+        visits = session.scalars(wanted.order_by(Visit.window_start, Visit.id)).all()
         workers = session.scalars(select(CareWorker).order_by(CareWorker.id)).all()
         by_provider: dict[int, list[CareWorker]] = defaultdict(list)
         for worker in workers:
@@ -87,19 +89,28 @@ def _choose(
     return [lead, *others[: visit.carers - 1]]
 
 
-def phones_send(stage: Stage, day: date) -> None:
+def phones_send(stage: Stage, day: date, until: datetime | None = None) -> None:
     """Phones sync every hour with what happened in it; an offline phone (one in
-    twenty) holds the whole day until late evening, and a few send a batch twice."""
+    twenty) holds the whole day until late evening, and a few send a batch twice.
+
+    With `until`, the day stops there: what would happen later is not sent, and every
+    phone has synced within the hour, so the store stands as a live one does then (an
+    offline phone's visits would otherwise show as missed until it synced at night)."""
     events_of, providers = _day_events(stage, day)
     syncs: dict[datetime, dict[int, list[CallEventIn]]] = defaultdict(dict)
     late_evening = at(day, 23, 55)
+    if until is not None:
+        events_of = _so_far(events_of, until)
     for worker_id, events in sorted(events_of.items()):
-        if stage.rng.random() < OFFLINE_PHONE:
+        offline = stage.rng.random() < OFFLINE_PHONE
+        if offline and until is None:
             syncs[late_evening][worker_id] = events
             continue
         for event in events:
             hour = event.occurred_at.replace(minute=0, second=0, microsecond=0)
             sync = min(hour + timedelta(hours=1, minutes=1), late_evening)
+            if until is not None:
+                sync = min(sync, until)
             syncs[sync].setdefault(worker_id, []).append(event)
     for sync_at in sorted(syncs):
         with unit_of_work(stage.engine) as session:
@@ -115,6 +126,17 @@ def phones_send(stage: Stage, day: date) -> None:
                         settings=stage.settings,
                     )
                     stage.log.events_sent += len(batch)
+
+
+def _so_far(
+    events_of: dict[int, list[CallEventIn]], until: datetime
+) -> dict[int, list[CallEventIn]]:
+    """Each phone's events that have happened by `until`."""
+    return {
+        worker: kept
+        for worker, events in events_of.items()
+        if (kept := [e for e in events if e.occurred_at <= until])
+    }
 
 
 def _day_events(stage: Stage, day: date) -> tuple[dict[int, list[CallEventIn]], dict[int, int]]:

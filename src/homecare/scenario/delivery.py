@@ -19,11 +19,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
 from homecare.access import SYSTEM_ACTOR
+from homecare.calendar import LONDON
 from homecare.community import service as community
 from homecare.config import Settings
 from homecare.db import unit_of_work
@@ -54,31 +55,65 @@ class DeliverySimulation:
         seed: int,
         settings: Settings,
         start: date,
-        weeks: int,
+        until: datetime,
     ) -> None:
-        end = start + timedelta(days=7 * weeks - 1)
+        self.until = until
+        last = until.astimezone(LONDON).date()
+        end = last if until > at(last, 0) else last - timedelta(days=1)
         self.stage = Stage(engine, area, random.Random(seed + 7), settings, start, end)
         self.records = QualityRecords(engine, area, random.Random(seed + 11))
         self.brokerage = self._referrals_arriving(seed)
+
+    @property
+    def today(self) -> date | None:
+        """The day the run stops in, part played; None when it stops at a midnight."""
+        day = self.until.astimezone(LONDON).date()
+        return day if self.until > at(day, 0) else None
 
     @property
     def log(self) -> DeliveryLog:
         return self.stage.log
 
     def run(self, on_day: Callable[[date], None] | None = None) -> DeliveryLog:
+        """Plays every whole day before the stopping day; `play_today` plays the rest."""
         stage = self.stage
         casework.bring_review_history(stage)
         flexibility.open_envelopes(stage)
         flexibility.start_community_hours(stage)
         day = stage.start
-        while day <= stage.end:
+        last_whole = self.today - timedelta(days=1) if self.today else stage.end
+        while day <= last_whole:
             self._play_day(day)
             stage.log.days += 1
             if on_day:
                 on_day(day)
             day += timedelta(days=1)
-        casework.morning_after(stage, stage.end + timedelta(days=1))
-        self.records.period_end(stage.start, stage.end)
+        if self.today is None:
+            casework.morning_after(stage, stage.end + timedelta(days=1))
+        if last_whole > stage.start:  # a spend return needs a period of two days or more
+            self.records.period_end(stage.start, last_whole, latest=self.until)
+        return stage.log
+
+    def play_today(self) -> DeliveryLog:
+        """The stopping day up to the clock: its visits made and carers put on them (by the
+        saved rounds where there are some, by the planner otherwise), the phones' events
+        that have happened so far sent, and the sweep run, as a live day stands at that
+        time. Nothing is dated after the clock."""
+        stage, day, now = self.stage, self.today, self.until
+        if day is None:
+            return stage.log
+        self._housekeeping(day, latest=now)
+        with unit_of_work(stage.engine) as session:
+            schedule.generate_visits(
+                session, actor=SYSTEM_ACTOR, at=min(at(day, 5), now), start=day, end=day
+            )
+        flexibility.people_choose(stage, day)
+        carers.plan_carers(stage, day, only_without_carers=True)
+        carers.phones_send(stage, day, until=now)
+        with unit_of_work(stage.engine) as session:
+            visit_actions.close_visits(session, actor=SYSTEM_ACTOR, at=now, settings=stage.settings)
+        self.brokerage.advance(now)
+        stage.log.days += 1
         return stage.log
 
     def _play_day(self, day: date) -> None:
@@ -103,10 +138,10 @@ class DeliverySimulation:
         self.records.day(day, first_week=day < stage.start + timedelta(days=7))
         self.brokerage.advance(at(day + timedelta(days=1), 0))
 
-    def _housekeeping(self, day: date) -> None:
+    def _housekeeping(self, day: date, latest: datetime | None = None) -> None:
         """Before the day starts: periods, community hours and reviews falling due."""
         stage = self.stage
-        early = at(day, 4)
+        early = min(at(day, 4), latest) if latest else at(day, 4)
         with unit_of_work(stage.engine) as session:
             timebank.end_due_periods(session, actor=SYSTEM_ACTOR, at=early)
             community.end_due_community_hours(session, actor=SYSTEM_ACTOR, at=early)
@@ -135,7 +170,7 @@ class DeliverySimulation:
             replace(stage.area, referrals=plans),
             seed=seed + 13,
             settings=stage.settings,
-            until=at(stage.end + timedelta(days=1), 0),
+            until=self.until,
         )
 
 
@@ -146,10 +181,13 @@ def run_delivery(
     seed: int,
     settings: Settings,
     start: date,
-    weeks: int,
+    until: datetime,
     on_day: Callable[[date], None] | None = None,
 ) -> DeliveryLog:
-    """Plays the weeks and returns what happened; `on_day` hears of each day played."""
-    return DeliverySimulation(
-        engine, area, seed=seed, settings=settings, start=start, weeks=weeks
-    ).run(on_day)
+    """Plays from `start` to the moment `until` and returns what happened; `on_day` hears
+    of each whole day played."""
+    simulation = DeliverySimulation(
+        engine, area, seed=seed, settings=settings, start=start, until=until
+    )
+    simulation.run(on_day)
+    return simulation.play_today()

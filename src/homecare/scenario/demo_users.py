@@ -3,17 +3,22 @@ and a care worker and a family from the provider holding the most packages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from homecare import audit
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.passwords import set_password
 from homecare.accounts.service import actor_for_user, create_user
+from homecare.accounts.tables import UserAccount
+from homecare.delivery.tables import Visit, VisitCarer
 from homecare.packages.tables import Package
 from homecare.scenario.area import Area
 from homecare.text import slug
+from homecare.timebank.tables import TimeBankAccount
 from homecare.workforce.tables import CareWorker
 
 DEMO_PASSWORD = "armley-rounds-on-foot"
@@ -102,3 +107,55 @@ def _create(
     area.tokens[label] = token
     area.emails[label] = user.email
     area.actors[label] = actor_for_user(session, user)
+
+
+def link_for_today(session: Session, area: Area, day: date, now: datetime) -> None:
+    """Points the demo's care worker and family accounts at a carer and a person with
+    visits on the demo's day, some done and some still to come at its clock (and, for
+    the family, a time bank where there is one), so both land on work for today."""
+    provider_id = busiest_provider(session, area.council_id)
+    todays = session.execute(
+        select(Visit.person_id, Visit.package_id, VisitCarer.care_worker_id, Visit.window_start)
+        .join(VisitCarer, VisitCarer.visit_id == Visit.id)
+        .where(Visit.provider_id == provider_id, Visit.day == day)
+    ).all()
+    banked = set(session.scalars(select(TimeBankAccount.package_id)))
+    carers: dict[int, list[bool]] = defaultdict(list)
+    people: dict[tuple[int, int], list[bool]] = defaultdict(list)
+    for person_id, package_id, worker_id, start in todays:
+        carers[worker_id].append(start <= now)
+        people[(person_id, package_id)].append(start <= now)
+
+    def both_sides(befores: list[bool]) -> bool:
+        return any(befores) and not all(befores)
+
+    worker = max(carers, key=lambda w: (both_sides(carers[w]), len(carers[w]), -w), default=None)
+    person = max(
+        people,
+        key=lambda p: (p[1] in banked, both_sides(people[p]), len(people[p]), -p[0]),
+        default=None,
+    )
+    _relink(session, area, "care_worker", now, care_worker_id=worker)
+    _relink(session, area, "family", now, person_id=person[0] if person else None)
+
+
+def _relink(session: Session, area: Area, label: str, at: datetime, **link: int | None) -> None:
+    ((field, value),) = link.items()
+    if value is None or label not in area.emails:
+        return
+    user = session.scalars(select(UserAccount).where(UserAccount.email == area.emails[label]))
+    account = user.one()
+    if getattr(account, field) == value:
+        return
+    setattr(account, field, value)
+    audit.record(
+        session,
+        actor=SYSTEM_ACTOR,
+        at=at,
+        action="user.linked",
+        entity="user",
+        entity_id=account.id,
+        **{field: value},
+    )
+    session.flush()
+    area.actors[label] = actor_for_user(session, account)

@@ -124,8 +124,12 @@ class QualityRecords:
                 if day.weekday() == 6:
                     self._credit_missed_visits(session, provider_id, manager, day)
 
-    def period_end(self, start: date, end: date) -> None:
-        """Each provider returns its staffing spend for the weeks played, the day after."""
+    def period_end(self, start: date, end: date, latest: datetime | None = None) -> None:
+        """Each provider returns its staffing spend for the weeks played, the day after
+        (at nine, or at `latest` when that is earlier)."""
+        reported = _at(end + timedelta(days=1), 9)
+        if latest is not None:
+            reported = min(reported, latest)
         with unit_of_work(self.engine) as session:
             for provider_id, manager in self.managers.items():
                 staff = session.scalar(
@@ -140,7 +144,7 @@ class QualityRecords:
                 quality.record_staffing_spend(
                     session,
                     actor=manager,
-                    at=_at(end + timedelta(days=1), 9),
+                    at=reported,
                     period_start=start,
                     period_end=end,
                     direct_staff_pence=direct,

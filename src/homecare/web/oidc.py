@@ -18,14 +18,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from homecare.accounts.single_sign_on import (
     Flow,
     SingleSignOnFailed,
-    account_for_identity,
     authorization_url,
     configured,
     discover,
     new_flow,
     signed_in_identity,
+    start_single_sign_on_session,
 )
-from homecare.accounts.web_sessions import start_web_session
 from homecare.db import unit_of_work
 from homecare.errors import Forbidden, NotFound
 from homecare.web.auth import clear_cookie, set_cookie, signed_in_response
@@ -95,7 +94,9 @@ def callback(
     error: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
-    """Checks the provider's answer, finds the account and starts the session."""
+    """Checks the provider's answer, finds the account and starts the session, which waits
+    for an authenticator code when the provider did not ask for a second factor and
+    Home care requires one."""
     if not configured(ctx.settings):
         raise NotFound("single sign-on is not set up")
     flow = unseal(ctx.secret, request.cookies.get(FLOW_COOKIE))
@@ -112,8 +113,12 @@ def callback(
         return _refused(request, "the council's sign-in service did not answer: try again later")
     try:
         with unit_of_work(ctx.engine) as session:
-            user = account_for_identity(session, claims, at=ctx.now())
-            started = start_web_session(session, user=user, at=ctx.now(), signed_in_with="oidc")
+            started = start_single_sign_on_session(
+                session,
+                claims,
+                at=ctx.now(),
+                totp_required_for_staff=ctx.settings.require_totp_for_staff,
+            )
     except Forbidden as exc:
         return _refused(request, exc.message)
     response = signed_in_response(started, flow.next_url)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor, Permission, require
+from homecare.access_log import log_person_read
 from homecare.calendar import local_date
 from homecare.changes import queue
 from homecare.changes.domain import DECIDABLE_STATUSES
@@ -168,11 +169,15 @@ def _change_page(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    log_read: bool = False,
 ) -> Response:
+    """The change and the person's pattern of visits; `log_read` when the page is opened."""
     require(actor, Permission.DECIDE_CHANGES)
     change = get_change(session, actor=actor, change_id=change_id)
     row = _rows(session, actor, [change], ctx.now())[0]
     package = _package(session, actor, change)
+    if log_read:
+        log_person_read(session, actor, ctx.now(), package.person_id, "change", "page")
     amend_hint = (
         f"Before the change the package had {weekly_hours(change.from_weekly_minutes)} a week; "
         f"the provider proposed {weekly_hours(change.to_weekly_minutes)}"
@@ -198,7 +203,7 @@ def change_page(
     request: Request, change_id: PathId, ctx: WebContext = Depends(web_context)
 ) -> Response:
     with ctx.transaction() as (session, me):
-        return _change_page(request, session, me.actor, ctx, change_id)
+        return _change_page(request, session, me.actor, ctx, change_id, log_read=True)
 
 
 def _read_decision(form: FormData, errors: dict[str, str]) -> tuple[str, int | None, str]:

@@ -9,6 +9,7 @@ package, request or review is "Page not found", as it is a 404 in the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
@@ -205,12 +206,16 @@ def _move_page(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    read_at: datetime | None = None,
 ) -> Response:
+    """The form with the balance; `read_at` when the page is opened, to log the read."""
     own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     balance = balance_of(session, me.actor, chosen.id)
     if balance is None:
         raise NotFound(f"package {chosen.id} is not on an envelope of time")
+    if read_at is not None:
+        log_person_read(session, me.actor, read_at, chosen.person_id, "time bank", "page")
     return render(
         request,
         "my_care/move.html",
@@ -269,7 +274,7 @@ def move_form(
         move = MOVES.get(kind)
         if move is None:
             raise NotFound(f"no page /app/my-care/time-bank/{kind}")
-        return _move_page(request, session, me, move, package)
+        return _move_page(request, session, me, move, package, read_at=ctx.now())
 
 
 @router.post("/app/my-care/time-bank/{kind}")
@@ -295,10 +300,14 @@ def _consent_page(
     done: str | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    read_at: datetime | None = None,
 ) -> Response:
+    """The requests to answer and those answered; `read_at` when opened, to log the read."""
     person = own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     requests = _requests(session, me.actor, chosen.id)
+    if read_at is not None:
+        log_person_read(session, me.actor, read_at, person.id, "consent requests", "page")
     return render(
         request,
         "my_care/consent.html",
@@ -323,7 +332,7 @@ def consent_requests(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
-        return _consent_page(request, session, me, package, done=done)
+        return _consent_page(request, session, me, package, done=done, read_at=ctx.now())
 
 
 CONSENT_ANCHORS = {
@@ -386,10 +395,14 @@ def _rating_page(
     done: str | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    read_at: datetime | None = None,
 ) -> Response:
+    """The open review's ratings form; `read_at` when opened, to log the read."""
     own_record(session, me.actor)
     chosen = _required_package(session, me.actor, package_id)
     review = open_review_for(session, actor=me.actor, package_id=chosen.id)
+    if read_at is not None:
+        log_person_read(session, me.actor, read_at, chosen.person_id, "rating", "page")
     return render(
         request,
         "my_care/rating.html",
@@ -419,7 +432,7 @@ def rating(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
-        return _rating_page(request, session, me, package, done=done)
+        return _rating_page(request, session, me, package, done=done, read_at=ctx.now())
 
 
 @router.post("/app/my-care/rating/{review_id}")

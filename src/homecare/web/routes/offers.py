@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from homecare.access import Actor, Permission, require
+from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import DeclineReason, OfferStatus
 from homecare.brokerage.repository import load_offer, offer_read, offers_to_answer
@@ -59,11 +60,15 @@ def _offer_page(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    log_read: bool = False,
 ) -> Response:
+    """The offer, with the person while it shows them; `log_read` when the page is opened."""
     require(actor, Permission.RESPOND_TO_OFFERS)
     offer = load_offer(session, actor, offer_id)
     read = offer_read(session, offer, actor)
     person = person_or_none(session, actor, read.person_id) if read.person_id else None
+    if log_read and person is not None:
+        log_person_read(session, actor, ctx.now(), person.id, "offer", "page")
     name = f"{person.given_name} {person.family_name}" if person else ""
     answerable = offer.status == OfferStatus.OPEN.value and ctx.now() <= offer.respond_by
     return render(
@@ -84,7 +89,7 @@ def _offer_page(
 @router.get("/app/offers/{offer_id}")
 def offer(request: Request, offer_id: PathId, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        return _offer_page(request, session, me.actor, ctx, offer_id)
+        return _offer_page(request, session, me.actor, ctx, offer_id, log_read=True)
 
 
 def _refused(

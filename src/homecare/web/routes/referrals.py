@@ -147,6 +147,7 @@ def withdraw_form(
         row = load_referral(session, me.actor, referral_id)
         if not may_withdraw(me.actor):
             raise Forbidden(f"the {me.actor.role.value} role may not withdraw referrals")
+        log_person_read(session, me.actor, ctx.now(), row.person_id, "referral", "page")
         return _referral_page(
             request,
             session,

@@ -1,0 +1,113 @@
+"""Every mutating route the app serves, and how the audit of each is proved: in the audit
+journey (tests/integration/test_audit_completeness.py), as a page form calling the same
+service as a route in the journey, or elsewhere, named here."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from homecare.brokerage import service as brokerage
+from homecare.changes.consent import answer_consent
+from homecare.changes.service import decide_change
+from homecare.delivery.call_events import apply_events
+from homecare.delivery.schedule import carers_from_rounds
+from homecare.people.service import record_person
+from homecare.rounds.service import optimise_day
+from homecare.timebank.service import bank
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
+    "POST /app/changes/{change_id}/decision": ("POST /changes/{change_id}/decision", decide_change),
+    "POST /app/my-care/consent/{request_id}": (
+        "POST /consent-requests/{request_id}/answer",
+        answer_consent,
+    ),
+    "POST /app/my-care/time-bank/{kind}": ("POST /packages/{package_id}/time-bank/bank", bank),
+    "POST /app/offers/{offer_id}/accept": (
+        "POST /offers/{offer_id}/accept",
+        brokerage.accept_offer,
+    ),
+    "POST /app/offers/{offer_id}/decline": (
+        "POST /offers/{offer_id}/decline",
+        brokerage.decline_offer,
+    ),
+    "POST /app/people/new": ("POST /people", record_person),
+    "POST /app/refer/people/{person_id}": ("POST /referrals", brokerage.refer),
+    "POST /app/referrals/{referral_id}/recascade": (
+        "POST /referrals/{referral_id}/recascade",
+        brokerage.recascade,
+    ),
+    "POST /app/referrals/{referral_id}/withdraw": (
+        "POST /referrals/{referral_id}/withdraw",
+        brokerage.withdraw_referral,
+    ),
+    "POST /app/rounds/{day}/optimise": ("POST /rounds/optimise", optimise_day),
+    "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
+    "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
+}
+"""Page forms that call the very service an API route in the journey calls (the service
+audits itself, so the journey's count holds for both): the twin, and the service both
+modules call, which is checked, as is the twin being in the journey."""
+
+NOT_IN_THE_JOURNEY = {
+    "POST /app/my-care/rating/{review_id}": (
+        "the person's own rating has no API twin: tests/integration/test_audit_page_forms.py"
+    ),
+    "POST /sign-in": "signing in audits refusals and lock-outs: tests/integration/test_web_auth.py",
+    "POST /sign-in/code": "the second factor: tests/integration/test_web_second_factor.py",
+    "POST /sign-out": "ends a session, no record of care: tests/integration/test_web_auth.py",
+}
+"""Write routes outside the journey, each with where its audit is proved instead."""
+
+
+def every_write_route(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every mutating route the app serves, pages and sign-in included, with its endpoint,
+    through the routers it includes (this FastAPI keeps them whole)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from every_write_route(included.routes, prefix + route.include_context.prefix)
+            continue
+        for method in sorted(set(getattr(route, "methods", None) or ()) & WRITES):
+            yield f"{method} {prefix}{route.path}", route.endpoint
+
+
+def _calls(endpoint: Any, service: Callable[..., Any]) -> bool:
+    """Whether the endpoint's module holds the service (itself, or on a module it imports)
+    and names it in its code."""
+    module = inspect.getmodule(endpoint)
+    if module is None:
+        return False
+    held = any(
+        value is service or getattr(value, service.__name__, None) is service
+        for value in vars(module).values()
+    )
+    named = re.search(rf"\b{service.__name__}\b", inspect.getsource(module)) is not None
+    return held and named
+
+
+def unexplained(routes: list[Any], journeyed: set[str]) -> list[str]:
+    """What is wrong with the account of the app's write routes, given the routes the
+    journey walked: each line a route outside it with no reason, or a reason gone stale."""
+    served = dict(every_write_route(routes))
+    wrong = [
+        f"{name}: in no journey and given no reason"
+        for name in sorted(set(served) - journeyed - set(SAME_AS_API) - set(NOT_IN_THE_JOURNEY))
+    ]
+    wrong += [
+        f"{name}: no longer served"
+        for name in sorted(set(SAME_AS_API) | set(NOT_IN_THE_JOURNEY))
+        if name not in served
+    ]
+    for page, (api, service) in sorted(SAME_AS_API.items()):
+        if api not in journeyed:
+            wrong.append(f"{page}: its twin {api} is not in the journey")
+        elif page in served and not (
+            _calls(served[page], service) and _calls(served[api], service)
+        ):
+            wrong.append(f"{page}: it and {api} do not both call {service.__name__}")
+    return wrong
