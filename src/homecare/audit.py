@@ -141,6 +141,7 @@ PLAIN_DETAIL = frozenset(
         "round",
         "rows",
         "suspended_visits",
+        "to_pattern",
         "to_weekly_minutes",
         "total_spend_pence",
         "unassigned",

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
         le=1,
         description="A visit delivered in less than this share of its planned time is short.",
     )
+    not_at_home_undo_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=120,
+        description=(
+            "How long a care worker can undo a 'not at home' they recorded by mistake, "
+            "after which only the office can put it right."
+        ),
+    )
     first_review_weeks: int = Field(
         default=6, ge=1, description="The first review falls due this long after the start."
     )
@@ -122,6 +131,20 @@ class Settings(BaseSettings):
     oidc_redirect_url: str | None = Field(
         default=None,
         description="This site's /sign-in/oidc/callback as the provider knows it.",
+    )
+    settle_hours: float = Field(
+        default=6.0,
+        ge=0,
+        description=(
+            "A period's figures are taken this long after it ends (midnight after its last "
+            "day, London), so late check-outs and answers count: 6 is 06:00 the day after."
+        ),
+    )
+    board_refresh_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="How often the live board of today's visits updates itself in the page.",
     )
 
 

@@ -280,6 +280,23 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
             ]
         },
     )
+    # Checked out of the first visit before the next, or the live check-in there is refused
+    j.call(
+        "POST",
+        "/call-events",
+        worker.token,
+        body={
+            "events": [
+                {
+                    "client_event_id": "out-1",
+                    "visit_id": first["id"],
+                    "kind": "check_out",
+                    "occurred_at": (clock.now() + timedelta(minutes=1)).isoformat(),
+                }
+            ]
+        },
+        audits=2,
+    )
     late = visits[1]
     j.call(
         "PUT",
@@ -304,6 +321,19 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
             ]
         },
         audits=2,
+    )
+    j.call(
+        "PUT",
+        "/visits/{visit_id}/carers",
+        "Aire Homecare",
+        body={"care_worker_ids": [worker.care_worker_id]},
+        visit_id=later["id"],
+    )
+    away = {"client_event_id": "away-1", "visit_id": later["id"], "kind": "not_at_home"}
+    away["occurred_at"] = clock.now().isoformat()
+    j.call("POST", "/call-events", worker.token, body={"events": [away]}, audits=2)
+    j.call(
+        "POST", "/visits/{visit_id}/not-at-home/undo", worker.token, visit_id=later["id"], audits=2
     )
     alerts = client.get("/alerts?open=true", headers=auth(world.tokens["Aire Homecare"])).json()
     j.call("POST", "/alerts/{alert_id}/acknowledge", "Aire Homecare", alert_id=alerts[0]["id"])

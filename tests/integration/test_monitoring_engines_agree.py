@@ -2,9 +2,10 @@
 
 A small but complete store is written with direct ORM inserts on top of the test world:
 two councils, four providers, both lots, about twenty people over July-September 2026
-with referrals (placed, priority, delayed, exhausted, withdrawn), visits of every status
-(two-handed and in the community), call monitoring with breaks and overlaps, a saved
-round for a day without it, hospital stays across midnight, reviews with ratings and
+with referrals (placed, priority, delayed, exhausted, re-offered after no provider took
+them, withdrawn), visits of every status (two-handed and in the community), call
+monitoring with breaks and overlaps, a saved round for a day without it (a planning
+figure, which neither counts as travel), hospital stays across midnight, reviews with ratings and
 opt-outs, provider-led changes and decisions, community hours and a provider's quality
 records. Then every measure and KPI is computed both ways for overlapping periods.
 """
@@ -166,7 +167,7 @@ class Store:
             )
         )
 
-    def unplaced_referral(self, status: str, at: datetime) -> None:
+    def unplaced_referral(self, status: str, at: datetime, cascade_round: int = 1) -> None:
         person = self.person(self.world.council_id)
         self.add(
             Referral(
@@ -182,7 +183,7 @@ class Store:
                 required_start=at.date() + timedelta(days=2),
                 referred_at=at,
                 status=status,
-                cascade_round=1,
+                cascade_round=cascade_round,
                 cascade_plan=[],
             )
         )
@@ -352,6 +353,8 @@ def populate(engine: Engine, world: World) -> None:
         store.unplaced_referral("exhausted", datetime(2026, 7, 14, 9, tzinfo=UTC))
         store.unplaced_referral("withdrawn", datetime(2026, 7, 15, 9, tzinfo=UTC))
         store.unplaced_referral("offered", datetime(2026, 8, 19, 9, tzinfo=UTC))
+        # Nobody to offer it to in its first round, then a broker's second round: a miss.
+        store.unplaced_referral("offered", datetime(2026, 7, 16, 9, tzinfo=UTC), cascade_round=2)
         _records(store, world, packages, workers)
         # The stints went in as rows, not through call monitoring: keep their worked days.
         s.flush()

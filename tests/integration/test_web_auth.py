@@ -102,7 +102,7 @@ def test_a_social_worker_who_signs_in_lands_on_the_referrals_page(
     assert "Social_Worker, Leeds City Council" in start.text
 
 
-def test_a_provider_manager_lands_on_the_offers_page(
+def test_a_provider_manager_lands_on_the_live_board_of_today(
     browser: TestClient, world: World, engine: Engine
 ) -> None:
     give_password(engine, AIRE)
@@ -110,7 +110,7 @@ def test_a_provider_manager_lands_on_the_offers_page(
 
     start = browser.get("/")
 
-    assert title(start) == "Offers"
+    assert title(start) == "Today"
     assert "Aire Homecare, Aire Homecare" in start.text
 
 

@@ -263,7 +263,7 @@ def test_the_visit_page_shows_the_place_the_plans_outcomes_and_the_actions(
     assert "Two-handed with Ben Hall" in page
     assert "No one has left a note" in page
     assert f'action="/app/today/visits/{round_.bed}/check-in"' in response.text
-    assert f'action="/app/today/visits/{round_.bed}/not-at-home"' in response.text
+    assert f'href="/app/today/visits/{round_.bed}/not-at-home"' in response.text
 
 
 # --- checking in and out -------------------------------------------------------------------
@@ -379,6 +379,7 @@ def test_a_location_given_by_the_phone_is_kept_with_the_check_in(
     sign_in_as(browser, engine, round_.aisha)
 
     act(browser, "/app/today", round_.morning, "check-in", latitude="53.7960", longitude="-1.5880")
+    act(browser, "/app/today", round_.morning, "check-out", early_reason="all_done")
     act(browser, "/app/today", round_.bed, "check-in", latitude="north", longitude="-1.5880")
 
     morning = attendance(engine, round_.morning, round_.aisha)
@@ -393,7 +394,9 @@ def test_not_at_home_is_recorded_and_shown(
 ) -> None:
     sign_in_as(browser, engine, round_.aisha)
 
-    posted = act(browser, "/app/today", round_.morning, "not-at-home")
+    asked = browser.get(f"/app/today/visits/{round_.morning}/not-at-home")
+    target = f"/app/today/visits/{round_.morning}/not-at-home"
+    posted = browser.post(target, data=_form(asked.text, target), follow_redirects=False)
     page = _text(browser.get(posted.headers["location"]))
 
     assert posted.status_code == 303

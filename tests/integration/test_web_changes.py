@@ -214,7 +214,7 @@ def test_the_change_page_shows_the_pattern_consent_reason_and_impact(
     pattern = text_of(page.text.split("Visits each week, before and after")[1].split("</table>")[0])
     assert pattern.count("30 minutes 35 minutes") == 12
     assert pattern.count("30 minutes 30 minutes") == 2
-    assert "Monday Morning 1" in pattern
+    assert "Monday Morning 30 minutes 35 minutes" in pattern
     assert 'name="decision"' in page.text and 'id="weekly-minutes"' in page.text
     assert f'href="/app/packages/{package_id}"' in page.text
 

@@ -280,6 +280,101 @@ def test_the_return_downloads_as_a_workbook_and_csv_with_the_kpi_values(
     assert any("14.3" in cell for row in rows for cell in row)
 
 
+def _page_kpis(html: str) -> list[tuple[int, float | None, int, int, str]]:
+    """(KPI, value, met, eligible, RAG) from the KPI page's table."""
+    read = []
+    for row in rows_of(html, "kpi-table"):
+        value = None if row[1].startswith("No value") else float(row[1].split("%")[0])
+        counts = re.search(r"(\d+) of (\d+)", row[1])
+        met, eligible = (int(counts[1]), int(counts[2])) if counts else (0, 0)
+        rag = "" if row[3] == "No cases" else row[3].lower()
+        read.append((int(row[0].split(".")[0]), value, met, eligible, rag))
+    return read
+
+
+def _csv_kpis(text: str) -> tuple[list[tuple[int, float | None, int, int, str]], set[str]]:
+    """The same from the CSV's all-providers, all-lots KPI lines, with their as-at."""
+    rows = [
+        r
+        for r in csv.DictReader(io.StringIO(text))
+        if r["Kind"] == "kpi" and r["Provider"] == "All" and r["Lot"] == "All"
+    ]
+    read = [
+        (
+            int(r["Measure"]),
+            float(r["Value"]) if r["Value"] else None,
+            int(r["Numerator"]),
+            int(r["Denominator"]),
+            r["RAG"],
+        )
+        for r in rows
+    ]
+    return read, {r["Figures as at"] for r in rows}
+
+
+@pytest.mark.usefixtures("caseload")
+def test_one_periods_return_is_the_same_on_the_page_in_the_csv_and_from_the_api(
+    browser: TestClient, world: World, clock: FixedClock
+) -> None:
+    # 2026-P11 ends on Sunday 1 November 2026 (GMT): its figures are as at 06:00 UTC on
+    # Monday 2 November. The page is read at 10:00 that Monday, the CSV and the API ten
+    # days later: all three give the same figures as at the same moment, and say it.
+    page = signed_in(browser).get("/app/kpis", params={"period": "2026-P11"})
+    clock.set(AFTER_P11 + timedelta(days=10))
+    text = signed_in(browser).get("/app/kpis/return.csv", params={"period": "2026-P11"})
+    api = browser.get(
+        "/monitoring/kpis",
+        params={"period": "2026-P11"},
+        headers={"Authorization": f"Bearer {world.tokens['commissioner']}"},
+    )
+
+    assert page.status_code == text.status_code == api.status_code == 200
+    body = api.json()
+    from_api = [
+        (r["kpi"], r["value_pct"], r["met"], r["eligible"], r["rag"] or "")
+        for r in body["rows"]
+        if r["provider_id"] is None and r["lot"] is None
+    ]
+    from_csv, csv_as_at = _csv_kpis(text.text)
+    assert _page_kpis(page.text) == from_csv == from_api
+    assert from_api[6] == (7, 14.3, 2, 14, "red")
+    as_at = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(body["as_at"]) == as_at
+    assert body["as_at_basis"] == "settled"
+    assert {datetime.fromisoformat(t) for t in csv_as_at} == {as_at}
+    assert "Figures as at 06:00 on Monday 2 November 2026" in page.text
+
+
+@pytest.mark.usefixtures("caseload")
+def test_figures_as_at_now_are_a_choice_the_page_names_and_passes_to_its_downloads(
+    browser: TestClient,
+) -> None:
+    page = signed_in(browser).get("/app/kpis", params={"period": "2026-P11", "as_at": "now"})
+    text = browser.get("/app/kpis/return.csv", params={"period": "2026-P11", "as_at": "now"})
+
+    assert page.status_code == 200
+    assert "Figures as at 10:00 on Monday 2 November 2026 (now, as asked)" in page.text
+    assert "return.csv?period=2026-P11&amp;as_at=now" in page.text
+    assert {r["Figures as at"] for r in csv.DictReader(io.StringIO(text.text))} == {
+        "2026-11-02T10:00:00+00:00"
+    }
+
+
+@pytest.mark.usefixtures("caseload")
+def test_the_period_picker_offers_weeks_to_years_in_plain_english(browser: TestClient) -> None:
+    page = signed_in(browser).get("/app/kpis")
+
+    assert '<option value="2026-P11" selected>4 weeks to Sunday 1 November 2026</option>' in (
+        page.text
+    )
+    assert ">4 weeks to Sunday 29 November 2026 (in progress)</option>" in page.text
+    assert '<option value="2026-10">October 2026</option>' in page.text
+    assert '<option value="2026-W44">Week to Sunday 1 November 2026</option>' in page.text
+    assert ">October to December 2026 (in progress)</option>" in page.text
+    assert ">July to December 2026 (in progress)</option>" in page.text
+    assert ">January to December 2025</option>" in page.text
+
+
 @pytest.mark.usefixtures("caseload")
 def test_spend_shows_the_committed_weekly_cost_and_the_periods_delivered_cost(
     browser: TestClient,
@@ -303,6 +398,24 @@ def test_spend_shows_the_committed_weekly_cost_and_the_periods_delivered_cost(
     ]
     earlier = browser.get("/app/spend", params={"period": "2026-P10"})
     assert "No care was delivered in this period." in earlier.text
+
+
+@pytest.mark.usefixtures("caseload")
+def test_spend_names_and_reconciles_commissioned_scheduled_and_delivered_weekly_hours(
+    browser: TestClient, clock: FixedClock
+) -> None:
+    # Monday 12 October: the last whole week is 5 to 11 October. Both packages (7 hours
+    # each) were active on its Sunday: 14 commissioned. Only Aire's visits were
+    # generated, 14 of 30 minutes: 7 scheduled. Two were delivered, 30 minutes each: 1.
+    clock.set(datetime(2026, 10, 12, 10, 0, tzinfo=UTC))
+    page = signed_in(browser).get("/app/spend")
+
+    figures = re.search(r'<dl[^>]*id="weekly-hours".*?</dl>', page.text, re.S)
+    assert figures is not None
+    words = " ".join(re.sub(r"<[^>]+>", " ", figures.group(0)).split())
+    assert words == "Commissioned 14 hours Scheduled 7 hours Delivered 1 hour"
+    assert "Week to Sunday 11 October 2026" in page.text
+    assert 'id="weekly-hours-reconciled"' in page.text
 
 
 @pytest.mark.usefixtures("caseload")

@@ -139,7 +139,7 @@ def build_world(engine: Engine) -> World:
             zone_id=zone.id,
             empty_zone_id=empty.id,
         )
-        for name, cqc, ratings, role, capacity, rate in PROVIDERS:
+        for index, (name, cqc, ratings, role, capacity, rate) in enumerate(PROVIDERS):
             org = market.create_organisation(
                 s,
                 actor=actor,
@@ -148,6 +148,7 @@ def build_world(engine: Engine) -> World:
                 name=name,
                 cqc_location_id=cqc,
                 ratings=ratings,
+                phone=f"0113 496 {index + 100:04d}",
             )
             world.providers[name] = org.id
             for lot in (1, 2):

@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from homecare.brokerage import service as brokerage
-from homecare.changes.consent import answer_consent
-from homecare.changes.service import decide_change
+from homecare.changes.consent import answer_consent, request_consent
+from homecare.changes.service import decide_change, submit_change
 from homecare.delivery.call_events import apply_events
 from homecare.delivery.schedule import carers_from_rounds
+from homecare.delivery.undo import undo_not_at_home
+from homecare.delivery.visit_actions import acknowledge_alert
 from homecare.people.service import record_person
 from homecare.rounds.service import optimise_day
 from homecare.timebank.service import bank
@@ -21,6 +23,15 @@ from homecare.timebank.service import bank
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
+    "POST /app/board/alerts/{alert_id}/acknowledge": (
+        "POST /alerts/{alert_id}/acknowledge",
+        acknowledge_alert,
+    ),
+    "POST /app/changes/{change_id}/submit": ("POST /changes/{change_id}/submit", submit_change),
+    "POST /app/packages/{package_id}/change-visits": (
+        "POST /packages/{package_id}/consent-requests",
+        request_consent,
+    ),
     "POST /app/changes/{change_id}/decision": ("POST /changes/{change_id}/decision", decide_change),
     "POST /app/my-care/consent/{request_id}": (
         "POST /consent-requests/{request_id}/answer",
@@ -48,6 +59,10 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
     "POST /app/rounds/{day}/optimise": ("POST /rounds/optimise", optimise_day),
     "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
+    "POST /app/today/visits/{visit_id}/undo-not-at-home": (
+        "POST /visits/{visit_id}/not-at-home/undo",
+        undo_not_at_home,
+    ),
 }
 """Page forms that call the very service an API route in the journey calls (the service
 audits itself, so the journey's count holds for both): the twin, and the service both

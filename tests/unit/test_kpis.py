@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from homecare.brokerage.kpi_rules import ReferralFacts, by_provider, compute_kpis
+from homecare.brokerage.kpi_rules import ReferralFacts, by_provider, compute_kpis, exhausted_at
 from homecare.calendar import LONDON
 
 MON = datetime(2026, 10, 5, 10, 0, tzinfo=LONDON)
@@ -95,3 +95,38 @@ def test_unplaced_referrals_are_grouped_apart_when_split_by_provider() -> None:
 def test_with_no_referrals_the_kpis_have_no_value_rather_than_zero() -> None:
     results = compute_kpis([], AS_OF)
     assert [r.value_pct for r in results["all"]] == [None, None, None, None]
+
+
+def test_the_first_round_ends_at_its_last_answer_and_only_once_no_provider_holds_it() -> None:
+    # Referred Monday 10:00; Aire declined at 11:00, Bramley let it lapse at 13:00.
+    declined = datetime(2026, 10, 5, 11, 0, tzinfo=LONDON)
+    lapsed = datetime(2026, 10, 5, 13, 0, tzinfo=LONDON)
+
+    assert exhausted_at(MON, "exhausted", 1, [declined, lapsed]) == lapsed
+    assert exhausted_at(MON, "offered", 2, [declined, lapsed]) == lapsed
+    assert exhausted_at(MON, "awaiting_offer", 1, []) == MON
+    assert exhausted_at(MON, "offered", 1, [declined]) is None
+    assert exhausted_at(MON, "placed", 1, [declined]) is None
+
+
+def test_re_offering_a_referral_every_provider_declined_keeps_its_kpi_1_miss() -> None:
+    # Every provider declined by 13:00 Monday; the broker's new round at 14:00 put it to
+    # a provider again (status offered), and one even took it in round two: the miss
+    # stays, as a new round is a new attempt for the same referral.
+    ended = datetime(2026, 10, 5, 13, 0, tzinfo=LONDON)
+    re_offered = fact(1, status="offered", agreed_at=None, start_on=None, exhausted_at=ended)
+    taken_later = fact(2, exhausted_at=ended)
+    placed_first_time = fact(3)
+
+    result = kpi(compute_kpis([re_offered, taken_later, placed_first_time], AS_OF), 1)
+
+    assert (result.met_count, result.eligible_count) == (1, 3)
+    assert result.missed_referral_ids == [1, 2]
+
+
+def test_before_its_first_round_ended_a_referral_is_still_pending_for_kpi_1() -> None:
+    ended = datetime(2026, 10, 5, 13, 0, tzinfo=LONDON)
+    before = datetime(2026, 10, 5, 12, 0, tzinfo=LONDON)
+    re_offered = fact(1, status="offered", agreed_at=None, start_on=None, exhausted_at=ended)
+
+    assert kpi(compute_kpis([re_offered], before), 1).eligible_count == 0

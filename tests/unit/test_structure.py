@@ -19,7 +19,7 @@ TENANCY_FIELDS = {"organisation_id", "care_worker_id", "person_id"}
 
 LARGE_MODULES: dict[str, tuple[int, str]] = {
     "monitoring/definitions.py": (
-        665,
+        664,
         "data: the 29 measures and 7 KPIs as declared in the monitoring return, one entry each",
     ),
 }

@@ -28,6 +28,7 @@ from homecare.clock import Clock, SystemClock
 from homecare.community.routes import router as community_router
 from homecare.config import Settings, get_settings
 from homecare.db import engine_for, unit_of_work
+from homecare.delivery.live_routes import router as live_router
 from homecare.delivery.routes import router as delivery_router
 from homecare.errors import DomainError
 from homecare.hospital.routes import router as hospital_router
@@ -185,6 +186,7 @@ def create_app(
         packages_router,
         rounds_router,
         delivery_router,
+        live_router,
         timebank_router,
         community_router,
         hospital_router,

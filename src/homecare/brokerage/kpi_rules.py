@@ -8,6 +8,11 @@ KPIs 2 and 3 leave out referrals with an authorised delay, as the contract's
 limitations say. A referral whose deadline has not yet passed and which has not yet
 met it is pending: it counts neither way until the deadline passes. Withdrawn referrals
 (the person chose a direct payment, or no longer needs care) count for none of them.
+
+A referral every provider turned down (or that had no provider to offer it to) is a miss
+for KPI 1 from the moment its first round of offers ended, and stays one: a broker's new
+round is a new attempt for the same referral, not a new referral, so it neither restarts
+the clock nor takes the miss off the record, whatever the new round brings.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ class ReferralFacts:
     """When a provider accepted with an agreed start date."""
     start_on: date | None = None
     provider: str | None = None
+    exhausted_at: datetime | None = None
+    """When its first round of offers ended with no provider taking it (`exhausted_at`)."""
 
     @property
     def withdrawn(self) -> bool:
@@ -86,13 +93,38 @@ def _start_by(deadline: datetime) -> date:
     return deadline.astimezone(LONDON).date()
 
 
+ROUND_ENDED = ("exhausted", "awaiting_offer")
+"""A referral in these states has no provider holding it: its round is over."""
+
+
+def exhausted_at(
+    referred_at: datetime,
+    status: str,
+    cascade_round: int,
+    first_round_answers: Iterable[datetime],
+) -> datetime | None:
+    """When the first round of offers ended with no provider taking the referral.
+
+    A later round exists only after the first ended so (`recascade`), as does a referral
+    whose round is over now. The round ended at its last answer or lapse; with no offers
+    at all (no provider to ask), at the referral itself. None while it never ended so.
+    """
+    if cascade_round <= 1 and status not in ROUND_ENDED:
+        return None
+    return max(first_round_answers, default=referred_at)
+
+
 def _conversion(f: ReferralFacts, as_of: datetime) -> Outcome:
     """Started: met. Placed to start later, or still with a provider: pending. Turned
-    down by every provider, or never offered: missed."""
+    down by every provider, or never offered: missed, and a new round keeps the miss."""
     if f.withdrawn:
         return None
+    if f.exhausted_at is not None and f.exhausted_at <= as_of:
+        return False
     if f.start_on is not None:
         return True if f.start_on <= local_date(as_of) else None
+    if f.exhausted_at is not None:
+        return None
     return None if f.status == "offered" else False
 
 

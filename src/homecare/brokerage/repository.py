@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from homecare.access import Actor, load_readable, scoped
 from homecare.audit import AuditEvent
 from homecare.brokerage.domain import NOT_PLACED, OfferStatus, ReferralStatus
-from homecare.brokerage.kpi_rules import ReferralFacts
+from homecare.brokerage.kpi_rules import ReferralFacts, exhausted_at
 from homecare.brokerage.schemas import AuditEntry, AwaitingItem, OfferRead, ReferralRead
 from homecare.brokerage.tables import LIVE_OFFER_STATUSES, Offer, Referral
 from homecare.calendar import LONDON, local_date, working_days_between
@@ -167,6 +167,19 @@ def awaiting_care(session: Session, actor: Actor, now: datetime) -> list[Awaitin
     return items
 
 
+def first_round_answers(session: Session, ids: Select[Any]) -> dict[int, list[datetime]]:
+    """When each first-round offer was answered or lapsed, by referral (KPI 1's clock)."""
+    rows = session.execute(
+        select(Offer.referral_id, Offer.responded_at, Offer.respond_by).where(
+            Offer.cascade_round == 1, Offer.referral_id.in_(ids)
+        )
+    )
+    answers: dict[int, list[datetime]] = {}
+    for referral_id, responded_at, respond_by in rows:
+        answers.setdefault(referral_id, []).append(responded_at or respond_by)
+    return answers
+
+
 def referral_facts(
     session: Session, actor: Actor, period_from: date, period_to: date
 ) -> list[ReferralFacts]:
@@ -182,6 +195,7 @@ def referral_facts(
         p.referral_id: p
         for p in session.scalars(select(Package).where(Package.referral_id.is_not(None)))
     }
+    answers = first_round_answers(session, stmt.with_only_columns(Referral.id))
     facts = []
     for referral in session.scalars(stmt):
         package = packages.get(referral.id)
@@ -196,6 +210,12 @@ def referral_facts(
                 agreed_at=package.agreed_at if package else None,
                 start_on=package.starts_on if package else None,
                 provider=providers[package.provider_id] if package else None,
+                exhausted_at=exhausted_at(
+                    referral.referred_at,
+                    referral.status,
+                    referral.cascade_round,
+                    answers.get(referral.id, []),
+                ),
             )
         )
     return facts

@@ -9,6 +9,7 @@ provider sees it was declined.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -24,13 +25,15 @@ from homecare.changes.domain import (
     consent_status,
     parse_answer,
 )
+from homecare.changes.patterns import from_json, of_visits, to_json, weekly
 from homecare.changes.repository import open_request, readable_consent_requests
-from homecare.changes.service import check_proposable, propose_change
+from homecare.changes.service import check_proposable, propose_change, proposed_pattern
 from homecare.changes.tables import ConsentRequest
 from homecare.config import Settings
 from homecare.errors import Conflict, Forbidden
 from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package
+from homecare.pattern import PlannedVisit
 from homecare.people.tables import Person
 
 
@@ -45,10 +48,12 @@ def request_consent(
     actor: Actor,
     at: datetime,
     package_id: int,
-    to_weekly_minutes: int,
     reason: str,
+    visits: Sequence[PlannedVisit] | None = None,
+    to_weekly_minutes: int | None = None,
 ) -> ConsentRequest:
-    """The package's provider asks for consent to new weekly hours, with its reason.
+    """The package's provider asks for consent to a new weekly pattern, with its reason;
+    given only a new weekly total, the current visits scaled to it.
 
     The change is checked now as `propose_change` would check it, so the person is never
     asked about a change that could not be made; one request is open per package.
@@ -56,7 +61,8 @@ def request_consent(
     require(actor, Permission.MANAGE_DELIVERY)
     package = load_readable(session, readable_packages(actor), Package, package_id, "package")
     session.refresh(package, with_for_update=True)
-    check_proposable(session, package, to_weekly_minutes, reason)
+    pattern = proposed_pattern(package, to_weekly_minutes, visits)
+    check_proposable(session, package, pattern, reason)
     waiting = open_request(session, package.id)
     if waiting is not None:
         raise Conflict(
@@ -67,7 +73,9 @@ def request_consent(
         package_id=package.id,
         provider_id=package.provider_id,
         from_weekly_minutes=package.weekly_minutes,
-        to_weekly_minutes=to_weekly_minutes,
+        to_weekly_minutes=weekly(pattern),
+        from_pattern=to_json(of_visits(package.visits)),
+        to_pattern=to_json(pattern),
         reason=reason.strip(),
         requested_by=actor.user_id,
         requested_at=at,
@@ -83,7 +91,8 @@ def request_consent(
         entity_id=request.id,
         package_id=package.id,
         from_weekly_minutes=request.from_weekly_minutes,
-        to_weekly_minutes=to_weekly_minutes,
+        to_weekly_minutes=request.to_weekly_minutes,
+        to_pattern=request.to_pattern,
     )
     return request
 
@@ -142,7 +151,8 @@ def answer_consent(
             actor=_requester(session, request),
             at=at,
             package_id=package.id,
-            to_weekly_minutes=request.to_weekly_minutes,
+            visits=from_json(request.to_pattern) if request.to_pattern else None,
+            to_weekly_minutes=None if request.to_pattern else request.to_weekly_minutes,
             reason=request.reason,
             consent_by_name=name,
             consent_by_relationship=relationship,

@@ -10,19 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from homecare.changes.domain import (
-    APPLIED_WHILE_OPEN,
-    ChangeStatus,
-    Slot,
-    restore,
-    scale_pattern,
-    with_minutes,
-)
+from homecare.changes.domain import ChangeStatus, Slot, restore
+from homecare.changes.patterns import from_json, ordered, scaled
 from homecare.changes.tables import ProviderChange
+from homecare.changes.wording import capitalised, in_words
 from homecare.packages.tables import Package
+from homecare.pattern import Day, PlannedVisit, TimeBand
 
-DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-BAND_ORDER = ("morning", "lunch", "tea", "bed")
+DAY_ORDER = tuple(d.value for d in Day)
+BAND_ORDER = tuple(b.value for b in TimeBand)
 
 
 def waiting_since(change: ProviderChange) -> datetime:
@@ -30,40 +26,57 @@ def waiting_since(change: ProviderChange) -> datetime:
     return change.submitted_at or change.created_at
 
 
+def change_patterns(
+    change: ProviderChange, package: Package
+) -> tuple[list[PlannedVisit], list[PlannedVisit]]:
+    """The visits before the change and the visits it proposes.
+
+    A change made before changes carried visits kept only each visit's old minutes; its
+    proposal was the old visits scaled to the new weekly total, as it was carried out.
+    """
+    if change.to_pattern:
+        return from_json(change.from_pattern), from_json(change.to_pattern)
+    current = [Slot(v.id, v.minutes, v.carers) for v in package.visits]
+    minutes = restore(change.previous_pattern, current)
+    before = ordered(
+        PlannedVisit(Day(v.day), TimeBand(v.band), minutes[v.id], v.carers) for v in package.visits
+    )
+    return before, scaled(before, change.to_weekly_minutes)
+
+
+def shown_after(change: ProviderChange, package: Package) -> list[PlannedVisit]:
+    """The visits after the change as decided: amended ones scaled to the minutes set."""
+    _, proposed = change_patterns(change, package)
+    if change.status == ChangeStatus.AMENDED and change.decided_weekly_minutes:
+        return scaled(proposed, change.decided_weekly_minutes)
+    return proposed
+
+
+def change_in_words(change: ProviderChange, package: Package) -> str:
+    """'Adds a 30-minute lunch visit every day; 3 h 30 min more a week', as proposed."""
+    before, proposed = change_patterns(change, package)
+    return capitalised(in_words(before, proposed))
+
+
 @dataclass(frozen=True)
 class PatternRow:
-    """One visit of the weekly pattern with its minutes before and after the change."""
+    """One visit of the weekly pattern before and after the change; None where there is none."""
 
     day: str
     band: str
-    carers: int
-    before: int
-    after: int
+    before: PlannedVisit | None
+    after: PlannedVisit | None
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
 
 
-def _after_minutes(change: ProviderChange, package: Package, before: list[Slot]) -> dict[int, int]:
-    """What the package carries now for an applied open change; otherwise what was decided
-    or, while waiting or once reversed, what was proposed, rescaled from the pattern the
-    change replaces exactly as `decide_change` rescales it."""
-    status = ChangeStatus(change.status)
-    if status in APPLIED_WHILE_OPEN:
-        return {v.id: v.minutes for v in package.visits}
-    decided = status in (ChangeStatus.APPROVED, ChangeStatus.AMENDED)
-    target = change.decided_weekly_minutes if decided else None
-    return scale_pattern(before, target or change.to_weekly_minutes)
-
-
 def pattern_rows(change: ProviderChange, package: Package) -> list[PatternRow]:
-    """The pattern before and after, by day and time of day, for the page's table."""
-    current = [Slot(v.id, v.minutes, v.carers) for v in package.visits]
-    before = with_minutes(current, restore(change.previous_pattern, current))
-    after = _after_minutes(change, package, before)
-    rows = [
-        PatternRow(v.day, v.band, s.carers, s.minutes, after.get(s.id, s.minutes))
-        for v, s in zip(package.visits, before, strict=True)
-    ]
+    """Every visit before or after the change, by day and time of day, for the page's table."""
+    before, _ = change_patterns(change, package)
+    old = {v.key: v for v in before}
+    new = {v.key: v for v in shown_after(change, package)}
+    keys = {**old, **new}
+    rows = [PatternRow(v.day.value, v.band.value, old.get(k), new.get(k)) for k, v in keys.items()]
     return sorted(rows, key=lambda r: (DAY_ORDER.index(r.day), BAND_ORDER.index(r.band)))

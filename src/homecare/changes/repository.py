@@ -23,6 +23,7 @@ from homecare.changes.domain import (
     ChangeStatus,
 )
 from homecare.changes.impact import impact_figures, impact_for, impact_report
+from homecare.changes.queue import change_in_words, change_patterns
 from homecare.changes.schemas import ChangeRead, ImpactReport
 from homecare.changes.tables import ConsentRequest, ProviderChange
 from homecare.errors import Forbidden, InvalidInput
@@ -70,6 +71,19 @@ def list_changes(
     return list(session.scalars(stmt))
 
 
+def changes_of_package(
+    session: Session, *, actor: Actor, package_id: int, limit: int
+) -> list[ProviderChange]:
+    """A package's changes, the latest first, for its page."""
+    stmt = (
+        readable_changes(actor)
+        .where(ProviderChange.package_id == package_id)
+        .order_by(ProviderChange.created_at.desc(), ProviderChange.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def awaiting_decision(session: Session, *, actor: Actor) -> list[ProviderChange]:
     """The social worker's queue: submitted and out-of-limits changes, oldest first."""
     require(actor, Permission.DECIDE_CHANGES)
@@ -99,6 +113,7 @@ def change_read(session: Session, change: ProviderChange) -> ChangeRead:
     package = session.get(Package, change.package_id)
     provider = session.get(Organisation, change.provider_id)
     assert package is not None and provider is not None
+    before, after = change_patterns(change, package)
     return ChangeRead(
         id=change.id,
         package_id=change.package_id,
@@ -117,6 +132,9 @@ def change_read(session: Session, change: ProviderChange) -> ChangeRead:
         package_weekly_minutes=package.weekly_minutes,
         package_visits=[VisitOut.model_validate(v) for v in package.visits],
         previous_pattern=change.previous_pattern,
+        from_visits=[VisitOut.model_validate(v) for v in before],
+        to_visits=[VisitOut.model_validate(v) for v in after],
+        in_words=change_in_words(change, package),
         consent_by_name=change.consent_by_name,
         consent_by_relationship=change.consent_by_relationship,
         consent_method=change.consent_method,
@@ -189,6 +207,19 @@ def list_requests(
     )
     if open_only:
         stmt = stmt.where(ConsentRequest.answer.is_(None))
+    return list(session.scalars(stmt))
+
+
+def requests_of_package(
+    session: Session, *, actor: Actor, package_id: int, limit: int
+) -> list[ConsentRequest]:
+    """A package's consent requests, the latest first, for its page."""
+    stmt = (
+        readable_consent_requests(actor)
+        .where(ConsentRequest.package_id == package_id)
+        .order_by(ConsentRequest.requested_at.desc(), ConsentRequest.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 

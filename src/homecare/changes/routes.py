@@ -18,6 +18,7 @@ from homecare.changes.schemas import (
     ConsentRequestCreate,
     ConsentRequestRead,
     ImpactReport,
+    planned_visits,
 )
 from homecare.http import PathId, RequestContext, WrittenDate, authenticated
 from homecare.packages.tables import Package
@@ -39,6 +40,7 @@ def propose_change(
             actor=actor,
             at=ctx.now(),
             package_id=package_id,
+            visits=planned_visits(body.visits),
             to_weekly_minutes=body.to_weekly_minutes,
             reason=body.reason,
             consent_by_name=body.consent_by_name,
@@ -133,6 +135,7 @@ def request_consent(
             actor=actor,
             at=ctx.now(),
             package_id=package_id,
+            visits=planned_visits(body.visits),
             to_weekly_minutes=body.to_weekly_minutes,
             reason=body.reason,
         )

@@ -9,10 +9,40 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.changes.domain import consent_status
+from homecare.changes.patterns import from_json
 from homecare.changes.tables import ConsentRequest
+from homecare.changes.wording import capitalised, in_words, totals_in_words
 from homecare.http import WrittenMoment
 from homecare.packages.schemas import VisitOut
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.units import hours
+
+
+class VisitIn(BaseModel):
+    """One visit of the weekly pattern a change proposes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: Day
+    band: TimeBand
+    minutes: int = Field(description="15 to 240")
+    carers: int = Field(default=1, description="2 for a two-handed visit")
+
+    def planned(self) -> PlannedVisit:
+        return PlannedVisit(self.day, self.band, self.minutes, self.carers)
+
+
+def planned_visits(visits: list[VisitIn] | None) -> list[PlannedVisit] | None:
+    return None if visits is None else [v.planned() for v in visits]
+
+
+VISITS_DESCRIPTION = (
+    "The whole weekly pattern after the change: add, remove, move or lengthen visits. "
+    "Without it, to_weekly_minutes alone scales every current visit in proportion"
+)
+TOTAL_DESCRIPTION = (
+    "Carer-minutes a week after the change; with visits, it must be what they add up to"
+)
 
 
 class ChangeCreate(BaseModel):
@@ -20,7 +50,8 @@ class ChangeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to_weekly_minutes: int = Field(description="Carer-minutes a week after the change")
+    visits: list[VisitIn] | None = Field(default=None, description=VISITS_DESCRIPTION)
+    to_weekly_minutes: int | None = Field(default=None, description=TOTAL_DESCRIPTION)
     reason: str = Field(min_length=3, max_length=1000)
     consent_by_name: str | None = Field(
         default=None,
@@ -73,6 +104,9 @@ class ChangeRead(BaseModel):
     package_weekly_minutes: int
     package_visits: list[VisitOut]
     previous_pattern: dict[str, int]
+    from_visits: list[VisitOut] = Field(description="The visits when the change was proposed")
+    to_visits: list[VisitOut] = Field(description="The visits the change proposes")
+    in_words: str = Field(description="The change as the family reads it")
     consent_by_name: str
     consent_by_relationship: str
     consent_method: str
@@ -117,7 +151,8 @@ class ConsentRequestCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to_weekly_minutes: int = Field(description="Carer-minutes a week after the change")
+    visits: list[VisitIn] | None = Field(default=None, description=VISITS_DESCRIPTION)
+    to_weekly_minutes: int | None = Field(default=None, description=TOTAL_DESCRIPTION)
     reason: str = Field(min_length=3, max_length=1000)
 
 
@@ -135,6 +170,15 @@ class ConsentAnswer(BaseModel):
     )
 
 
+def request_in_words(request: ConsentRequest) -> str:
+    """'Adds a 30-minute lunch visit every day; 3 h 30 min more a week'."""
+    if request.to_pattern:
+        text = in_words(from_json(request.from_pattern), from_json(request.to_pattern))
+    else:
+        text = totals_in_words(request.from_weekly_minutes, request.to_weekly_minutes)
+    return capitalised(text)
+
+
 class ConsentRequestRead(BaseModel):
     id: int
     package_id: int
@@ -144,6 +188,9 @@ class ConsentRequestRead(BaseModel):
     to_weekly_minutes: int
     from_weekly_hours: Decimal
     to_weekly_hours: Decimal
+    from_visits: list[VisitOut]
+    to_visits: list[VisitOut]
+    in_words: str = Field(description="The change as the family reads it")
     reason: str
     requested_at: datetime
     answer: str | None
@@ -163,6 +210,9 @@ class ConsentRequestRead(BaseModel):
             to_weekly_minutes=request.to_weekly_minutes,
             from_weekly_hours=hours(request.from_weekly_minutes),
             to_weekly_hours=hours(request.to_weekly_minutes),
+            from_visits=[VisitOut.model_validate(v) for v in from_json(request.from_pattern)],
+            to_visits=[VisitOut.model_validate(v) for v in from_json(request.to_pattern)],
+            in_words=request_in_words(request),
             reason=request.reason,
             requested_at=request.requested_at,
             answer=request.answer,

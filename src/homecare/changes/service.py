@@ -7,15 +7,15 @@ pattern on it and on the visits still to come, and audits itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, load_readable, require
 from homecare.calendar import local_date
+from homecare.changes.apply import apply_pattern
 from homecare.changes.domain import (
     DECIDABLE_STATUSES,
     DECIDED_STATUS,
@@ -29,26 +29,27 @@ from homecare.changes.domain import (
     long_date,
     parse_consent_method,
     parse_decision,
-    restore,
-    scale_pattern,
     snapshot,
-    weekly_minutes,
-    with_minutes,
     within_parameters,
 )
+from homecare.changes.patterns import (
+    check_pattern,
+    of_visits,
+    same_pattern,
+    scaled,
+    to_json,
+    weekly,
+)
+from homecare.changes.queue import change_patterns
 from homecare.changes.repository import open_change, readable_changes
 from homecare.changes.tables import ProviderChange
 from homecare.config import Settings, get_settings
-from homecare.delivery.outcomes import VisitStatus
-from homecare.delivery.tables import Visit
 from homecare.errors import Conflict, InvalidInput
 from homecare.market.tables import Contract
 from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package
+from homecare.pattern import PlannedVisit
 from homecare.people.tables import Person
-
-NOT_STARTED = (VisitStatus.PLANNED.value, VisitStatus.HOSPITAL.value)
-"""Visits still to come whose minutes follow the pattern, suspended ones included."""
 
 
 def _slots(package: Package) -> list[Slot]:
@@ -60,36 +61,39 @@ def _lock(session: Session, package: Package) -> None:
     session.refresh(package, with_for_update=True)
 
 
-def _set_pattern(
-    session: Session, package: Package, minutes: Mapping[int, int], at: datetime
-) -> int:
-    """Puts new minutes on the pattern and on the visits still to come; counts those visits."""
-    for slot in package.visits:
-        slot.minutes = minutes.get(slot.id, slot.minutes)
-    package.weekly_minutes = weekly_minutes(_slots(package))
-    upcoming = session.scalars(
-        select(Visit).where(
-            Visit.package_id == package.id,
-            Visit.package_visit_id.in_(list(minutes)),
-            Visit.window_start > at,
-            Visit.status.in_(NOT_STARTED),
+def proposed_pattern(
+    package: Package, to_weekly_minutes: int | None, visits: Sequence[PlannedVisit] | None
+) -> list[PlannedVisit]:
+    """The pattern a change proposes: the visits given, or, given only a new weekly total,
+    the current visits scaled to it (how changes were made before they carried visits)."""
+    if visits is not None:
+        pattern = check_pattern(list(visits))
+        if to_weekly_minutes is not None and to_weekly_minutes != weekly(pattern):
+            raise InvalidInput(
+                f"the visits add up to {weekly(pattern)} carer-minutes a week, not "
+                f"{to_weekly_minutes}: send the visits alone",
+                field="to_weekly_minutes",
+            )
+        return pattern
+    if to_weekly_minutes is None:
+        raise InvalidInput("say what the change is: send the new weekly visits", field="visits")
+    if to_weekly_minutes == package.weekly_minutes:
+        raise InvalidInput(
+            f"the package already has {package.weekly_minutes} minutes a week",
+            field="to_weekly_minutes",
         )
-    )
-    count = 0
-    for visit in upcoming:
-        assert visit.package_visit_id is not None
-        visit.planned_minutes = minutes[visit.package_visit_id]
-        count += 1
-    return count
+    slots = _slots(package)
+    check_target(slots, to_weekly_minutes, field="to_weekly_minutes", package_id=package.id)
+    return scaled(of_visits(package.visits), to_weekly_minutes)
 
 
 def check_proposable(
-    session: Session, package: Package, to_weekly_minutes: int, reason: str
+    session: Session, package: Package, pattern: Sequence[PlannedVisit], reason: str
 ) -> None:
-    """An active package with no change open, a reason, and hours the pattern can take."""
+    """An active package with no change open, a reason, and a pattern that differs."""
     if package.status != "active":
         raise Conflict(
-            f"package {package.id} is {package.status.replace('_', ' ')}: hours change only "
+            f"package {package.id} is {package.status.replace('_', ' ')}: visits change only "
             "on an active package",
             field="package_id",
         )
@@ -101,15 +105,12 @@ def check_proposable(
             field="package_id",
         )
     if not reason or not reason.strip():
-        raise InvalidInput("say why the hours should change", field="reason")
-    if to_weekly_minutes == package.weekly_minutes:
+        raise InvalidInput("say why the visits should change", field="reason")
+    if same_pattern(pattern, of_visits(package.visits)):
         raise InvalidInput(
-            f"the package already has {package.weekly_minutes} minutes a week",
-            field="to_weekly_minutes",
+            f"the package already has these visits ({package.weekly_minutes} minutes a week)",
+            field="visits",
         )
-    check_target(
-        _slots(package), to_weekly_minutes, field="to_weekly_minutes", package_id=package.id
-    )
 
 
 def _check_consent(
@@ -140,19 +141,24 @@ def propose_change(
     actor: Actor,
     at: datetime,
     package_id: int,
-    to_weekly_minutes: int,
     reason: str,
     consent_by_name: str | None,
     consent_by_relationship: str | None,
     consent_method: str | None,
     consent_at: datetime | None,
+    visits: Sequence[PlannedVisit] | None = None,
+    to_weekly_minutes: int | None = None,
     settings: Settings | None = None,
 ) -> ProviderChange:
-    """The provider's change as trusted assessor: on trial at once if within parameters."""
+    """The provider's change of visits as trusted assessor: on trial at once if within
+    parameters. `visits` is the whole new weekly pattern; a bare `to_weekly_minutes`
+    scales the current visits to it."""
     require(actor, Permission.MANAGE_DELIVERY)
     package = load_readable(session, readable_packages(actor), Package, package_id, "package")
     _lock(session, package)
-    check_proposable(session, package, to_weekly_minutes, reason)
+    pattern = proposed_pattern(package, to_weekly_minutes, visits)
+    check_proposable(session, package, pattern, reason)
+    target_minutes = weekly(pattern)
     relationship, method, consented_at = _check_consent(
         session,
         package,
@@ -166,7 +172,7 @@ def propose_change(
     assert contract is not None
     within = within_parameters(
         package.weekly_minutes,
-        to_weekly_minutes,
+        target_minutes,
         up_percent=contract.flex_up_percent,
         down_percent=contract.flex_down_percent,
     )
@@ -175,7 +181,7 @@ def propose_change(
         provider_id=package.provider_id,
         council_id=package.council_id,
         from_weekly_minutes=package.weekly_minutes,
-        to_weekly_minutes=to_weekly_minutes,
+        to_weekly_minutes=target_minutes,
         hourly_rate_pence=package.hourly_rate_pence,
         reason=reason.strip(),
         within_parameters=within,
@@ -184,6 +190,8 @@ def propose_change(
         consent_method=method.value,
         consent_at=consented_at,
         previous_pattern=snapshot(_slots(package)),
+        from_pattern=to_json(of_visits(package.visits)),
+        to_pattern=to_json(pattern),
         status=(ChangeStatus.IN_TRIAL if within else ChangeStatus.AWAITING_SOCIAL_WORKER).value,
         created_at=at,
         created_by=actor.user_id,
@@ -194,8 +202,7 @@ def propose_change(
         weeks = (settings or get_settings()).change_trial_weeks
         change.effective_from = today
         change.submit_from = today + timedelta(weeks=weeks)
-        target = scale_pattern(_slots(package), to_weekly_minutes)
-        updated_visits = _set_pattern(session, package, target, at)
+        updated_visits = apply_pattern(session, package, pattern, at)
     session.add(change)
     session.flush()
     audit.record(
@@ -207,7 +214,8 @@ def propose_change(
         entity_id=change.id,
         package_id=package.id,
         from_weekly_minutes=change.from_weekly_minutes,
-        to_weekly_minutes=to_weekly_minutes,
+        to_weekly_minutes=target_minutes,
+        to_pattern=change.to_pattern,
         within_parameters=within,
         status=change.status,
         applied_weekly_minutes=package.weekly_minutes if within else None,
@@ -272,26 +280,28 @@ def _carry_out(
 ) -> int:
     """Puts the decided pattern on the package; returns how many coming visits changed.
 
-    A submitted change is already on the package: approving keeps it, amending rescales
-    the pattern it replaced, reversing restores that pattern. A change awaiting the social
-    worker was never applied: approving or amending applies it from today.
+    A submitted change is already on the package: approving keeps it, amending scales the
+    proposed visits to the weekly minutes set, reversing restores the visits it replaced.
+    A change awaiting the social worker was never applied: approving or amending applies
+    it from today.
     """
     applied = change.status == ChangeStatus.SUBMITTED
-    current = _slots(package)
-    before = restore(change.previous_pattern, current) if applied else None
-    original = with_minutes(current, before) if before is not None else current
+    before, proposed = change_patterns(change, package)
     if chosen is Decision.REVERSE:
-        return _set_pattern(session, package, before, at) if before is not None else 0
+        return apply_pattern(session, package, before, at) if applied else 0
     if chosen is Decision.APPROVE and applied:
         return 0
-    target = change.to_weekly_minutes if chosen is Decision.APPROVE else weekly_minutes
-    assert target is not None
+    target = proposed
     if chosen is Decision.AMEND:
-        check_target(current, target, field="weekly_minutes", package_id=package.id)
+        assert weekly_minutes is not None
+        slots = [Slot(i, v.minutes, v.carers) for i, v in enumerate(proposed)]
+        check_target(slots, weekly_minutes, field="weekly_minutes", package_id=package.id)
+        target = scaled(proposed, weekly_minutes)
     if not applied:
-        change.previous_pattern = snapshot(original)
+        change.previous_pattern = snapshot(_slots(package))
+        change.from_pattern = to_json(of_visits(package.visits))
         change.effective_from = local_date(at)
-    return _set_pattern(session, package, scale_pattern(original, target), at)
+    return apply_pattern(session, package, target, at)
 
 
 def decide_change(

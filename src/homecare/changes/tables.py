@@ -31,6 +31,10 @@ class ProviderChange(Base):
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     previous_pattern: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Each pattern visit's minutes before the change, so a reversal restores them."""
+    from_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """The visits (day, band, minutes, carers) the package had when the change was proposed."""
+    to_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """The visits the change proposes; empty only on changes made before changes had visits."""
     status: Mapped[str] = mapped_column(String(24), index=True)
     """in_trial, submitted, awaiting_social_worker, approved, amended, reversed."""
     effective_from: Mapped[date | None] = mapped_column(Date)
@@ -58,6 +62,10 @@ class ConsentRequest(Base):
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     from_weekly_minutes: Mapped[int] = mapped_column(Integer)
     to_weekly_minutes: Mapped[int] = mapped_column(Integer)
+    from_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """The visits when the provider asked, so the person sees what changes."""
+    to_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """The visits the provider asks to change to."""
     reason: Mapped[str] = mapped_column(String(1000))
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)

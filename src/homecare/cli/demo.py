@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time as clock_time
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -361,8 +361,7 @@ def _demo_monitoring(engine: Any, built: Any, story: Story, folder: Path) -> dic
         key=lambda p: p.end,
     )
     commissioner = built.actors["commissioner"]
-    as_of = min(datetime.combine(period.end + timedelta(days=1), time(6), LONDON), story.now)
-    report = compute_return(engine, actor=commissioner, period=period.label, now=as_of)
+    report = compute_return(engine, actor=commissioner, period=period.label, now=story.now)
     console.rule(f"Monitoring: {period.description}")
     print_kpis(report)
     paths = write_return(report, folder)

@@ -5,6 +5,11 @@ out of order, perhaps alongside another phone's. Each event is applied once: its
 (provider, client_event_id) and a retry with the same content answers "duplicate". A batch
 is applied in the order events occurred, and attendances only ever gain facts, so a
 reordered batch ends exactly where an ordered one does.
+
+A check-in while the carer is still checked in to another visit is refused only when it
+is sent live (received within `domain.LIVE_WITHIN` of happening): the carer can check out
+first. One from an offline queue already happened, so it is applied, and an audit row
+"visit.overlapping_check_in" names the other visit for the office to look at.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from homecare.delivery.closing import (
     raise_alert,
     settle_visit,
 )
+from homecare.delivery.domain import OpenStint, Overlap, overlap, overlap_reason
 from homecare.delivery.outcomes import (
     Thresholds,
     VisitStatus,
@@ -166,6 +172,8 @@ class _Batch:
     """(care worker, London day) of the stints this batch completed: their worked days."""
     new_events: list[dict[str, object]] = field(default_factory=list)
     """The batch's call-event rows, written in one statement at the end."""
+    stints: dict[int, dict[int, Attendance]] = field(default_factory=dict)
+    """Carer, then visit: the batch's carers' attendances that may be open (any visit)."""
 
     @classmethod
     def load(
@@ -193,9 +201,11 @@ class _Batch:
             (c.provider_id, c.client_event_id): _Seen(c.payload_sha256, c.result, c.reason)
             for c in session.scalars(stmt)
         }
-        return cls(
+        batch = cls(
             session, actor, at, thresholds, visits, KnownFacts.load(session, sorted(visits)), stored
         )
+        batch.stints = _open_attendances(session, {batch.carer_of(e) for e in events})
+        return batch
 
     def carer_of(self, event: CallEventIn) -> int | None:
         if self.actor.role is Role.CARE_WORKER:
@@ -248,18 +258,53 @@ class _Batch:
                 return "already checked in"
             if event.kind is EventKind.CHECK_OUT and attendance.checked_out_at is not None:
                 return "already checked out"
+        if event.kind is EventKind.CHECK_IN:
+            verdict, blocking = self._overlap(visit, event, carer)
+            if verdict is Overlap.REFUSE and blocking is not None:
+                return overlap_reason(blocking)
         return None
+
+    def _overlap(
+        self, visit: Visit, event: CallEventIn, carer: int
+    ) -> tuple[Overlap, OpenStint | None]:
+        """A check-in while the carer is still checked in to another visit."""
+        open_now = [
+            OpenStint(visit_id, row.checked_in_at)
+            for visit_id, row in self.stints.get(carer, {}).items()
+            if row.checked_in_at is not None and row.checked_out_at is None
+        ]
+        return overlap(open_now, visit.id, event.occurred_at.astimezone(UTC), self.at)
+
+    def _flag_overlap(self, visit: Visit, event: CallEventIn, carer: int) -> None:
+        """An offline check-in made while checked in elsewhere: applied, and flagged for
+        the office with the other visit (`visit_id` in the audit row's detail)."""
+        _, blocking = self._overlap(visit, event, carer)
+        if blocking is None:
+            return
+        audit.record(
+            self.session,
+            actor=self.actor,
+            at=self.at,
+            action="visit.overlapping_check_in",
+            entity="visit",
+            entity_id=visit.id,
+            visit_id=blocking.visit_id,
+            care_worker_id=carer,
+            client_event_id=event.client_event_id,
+        )
 
     def _attendance(self, visit: Visit, carer: int) -> Attendance:
         rows = self.known.attendance[visit.id]
         if carer not in rows:
             rows[carer] = Attendance(visit_id=visit.id, care_worker_id=carer)
             self.session.add(rows[carer])
+        self.stints.setdefault(carer, {})[visit.id] = rows[carer]
         return rows[carer]
 
     def _record(self, visit: Visit, event: CallEventIn, carer: int) -> None:
         moment = event.occurred_at.astimezone(UTC)
         if event.kind is EventKind.CHECK_IN:
+            self._flag_overlap(visit, event, carer)
             attendance = self._attendance(visit, carer)
             attendance.checked_in_at = moment
             if event.latitude is not None and event.longitude is not None:
@@ -380,6 +425,26 @@ def apply_events(
     refresh_worked_days(session, batch.completed_days)
     session.flush()
     return [results[i] for i in range(len(events))]
+
+
+def _open_attendances(
+    session: Session, carers: set[int | None]
+) -> dict[int, dict[int, Attendance]]:
+    """The carers' check-ins without a check-out, on any visit: a live check-in elsewhere
+    is refused while one of these is open."""
+    found: dict[int, dict[int, Attendance]] = {}
+    ids = sorted(c for c in carers if c is not None)
+    if not ids:
+        return found
+    for row in session.scalars(
+        select(Attendance).where(
+            Attendance.care_worker_id.in_(ids),
+            Attendance.checked_in_at.is_not(None),
+            Attendance.checked_out_at.is_(None),
+        )
+    ):
+        found.setdefault(row.care_worker_id, {})[row.visit_id] = row
+    return found
 
 
 def _skip_packages_without_envelope(session: Session, known: KnownFacts) -> None:

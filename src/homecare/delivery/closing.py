@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor
+from homecare.delivery.away import standing_reports
 from homecare.delivery.outcomes import (
     DELIVERED,
     SET_ELSEWHERE,
@@ -28,8 +29,7 @@ from homecare.delivery.outcomes import (
     VisitStatus,
     settle,
 )
-from homecare.delivery.schemas import EventKind
-from homecare.delivery.tables import Alert, Attendance, CallEvent, Visit, VisitCarer
+from homecare.delivery.tables import Alert, Attendance, Visit, VisitCarer
 from homecare.timebank import service as timebank
 
 CHUNK = 1000
@@ -46,7 +46,7 @@ def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 
 @dataclass
 class KnownFacts:
-    """Carers planned, attendances and not-at-home reports of some visits, loaded at once."""
+    """Carers planned, attendances and not-at-home reports (not undone) of some visits."""
 
     assigned: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     attendance: dict[int, dict[int, Attendance]] = field(default_factory=lambda: defaultdict(dict))
@@ -69,15 +69,7 @@ class KnownFacts:
                 known.assigned[visit_id].add(worker_id)
             for row in session.scalars(select(Attendance).where(Attendance.visit_id.in_(ids))):
                 known.attendance[row.visit_id][row.care_worker_id] = row
-            known.not_at_home.update(
-                session.scalars(
-                    select(CallEvent.visit_id).where(
-                        CallEvent.visit_id.in_(ids),
-                        CallEvent.kind == EventKind.NOT_AT_HOME.value,
-                        CallEvent.result == "applied",
-                    )
-                )
-            )
+            known.not_at_home.update(standing_reports(session, ids))
             known.alerts.update(
                 (visit_id, kind)
                 for visit_id, kind in session.execute(

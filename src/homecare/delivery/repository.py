@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, Role, load_readable, scoped
+from homecare.delivery.away import standing_reports
 from homecare.delivery.outcomes import Thresholds, VisitStatus
 from homecare.delivery.schemas import AttendanceRead, EventKind, VisitCarerRead, VisitRead
 from homecare.delivery.tables import Alert, Attendance, CallEvent, Visit, VisitCarer
@@ -212,7 +213,9 @@ class RoundVisit:
     previous_note: Note | None = None
     notes: list[Note] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
-    """The outcomes the package is for: read only for the one visit opened."""
+    """The outcomes the package is for, read before check-in."""
+    away_at: datetime | None = None
+    """When this carer's standing "not at home" report was received: it may be undone."""
 
     @property
     def state(self) -> str:
@@ -312,16 +315,15 @@ def _round(session: Session, actor: Actor, stmt: Select[Any]) -> list[RoundVisit
         a.visit_id: a
         for a in session.scalars(readable_attendance(actor).where(Attendance.visit_id.in_(ids)))
     }
-    away = set(
-        session.scalars(
-            select(CallEvent.visit_id).where(
-                CallEvent.visit_id.in_(ids),
-                CallEvent.kind == EventKind.NOT_AT_HOME.value,
-                CallEvent.result == "applied",
-            )
-        )
-    )
+    away = standing_reports(session, ids)
     colleagues = _colleagues(session, actor, ids)
+    packages = {v.package_id for v, _ in pairs}
+    outcomes: dict[int, list[str]] = {
+        package_id: aims
+        for package_id, aims in session.execute(
+            select(Package.id, Package.outcomes).where(Package.id.in_(packages))
+        )
+    }
     visits = [
         RoundVisit(
             visit=v,
@@ -329,8 +331,10 @@ def _round(session: Session, actor: Actor, stmt: Select[Any]) -> list[RoundVisit
             due=due,
             attendance=attendance.get(v.id),
             not_at_home=v.id in away,
+            away_at=away.get(v.id, {}).get(actor.care_worker_id or 0),
             colleagues=colleagues.get(v.id, []),
             tasks=list(v.health_tasks),
+            outcomes=list(outcomes.get(v.package_id) or []),
         )
         for v, due in pairs
     ]
@@ -349,10 +353,7 @@ def round_visit(session: Session, actor: Actor, visit_id: int) -> RoundVisit:
     "not found", as in the API."""
     require_round(actor)
     load_readable(session, readable_visits(actor), Visit, visit_id, "visit")
-    rv = _round(session, actor, _own_places(actor).where(Visit.id == visit_id))[0]
-    package = session.get(Package, rv.visit.package_id)
-    rv.outcomes = list(package.outcomes) if package else []
-    return rv
+    return _round(session, actor, _own_places(actor).where(Visit.id == visit_id))[0]
 
 
 def lock_visit(session: Session, actor: Actor, visit_id: int) -> Visit:

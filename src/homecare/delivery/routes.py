@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 
 from homecare.access import Actor, Role, load_readable
 from homecare.access_log import log_person_read
-from homecare.delivery import call_events, schedule, visit_actions
+from homecare.delivery import call_events, schedule, undo, visit_actions
 from homecare.delivery.outcomes import VisitStatus
 from homecare.delivery.repository import (
     alerts_of,
@@ -118,6 +118,16 @@ def post_call_events(
             session, actor=actor, at=ctx.now(), events=body.events, settings=ctx.settings
         )
         return BatchResults(results=[EventResultRead.model_validate(r) for r in results])
+
+
+@router.post("/visits/{visit_id}/not-at-home/undo", response_model=VisitRead)
+def undo_not_at_home(visit_id: PathId, ctx: RequestContext = Depends(authenticated)) -> VisitRead:
+    """The care worker takes back their own "not at home" within the minutes allowed."""
+    with call_events.ingest_turn(ctx.engine), ctx.transaction() as (session, actor):
+        visit = undo.undo_not_at_home(
+            session, actor=actor, at=ctx.now(), visit_id=visit_id, settings=ctx.settings
+        )
+        return visit_reads(session, [visit])[0]
 
 
 @router.post("/visits/close")

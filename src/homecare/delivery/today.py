@@ -60,3 +60,9 @@ def count_states(states: Iterable[LiveState]) -> dict[str, int]:
     """How many visits stand in each state, every state named (zeros included)."""
     counted = Counter(states)
     return {state.value: counted.get(state, 0) for state in LiveState}
+
+
+def is_overdue(status: str, window_end: datetime, now: datetime, thresholds: Thresholds) -> bool:
+    """Nobody has checked in and the window closed more than the late line ago: the carer's
+    round flags it so they can go now or tell the office."""
+    return live_state(status, window_end, now, thresholds) is LiveState.LATE

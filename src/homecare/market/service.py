@@ -46,6 +46,7 @@ def create_organisation(
     la_code: str | None = None,
     cqc_location_id: str | None = None,
     ratings: dict[str, str | None] | None = None,
+    phone: str | None = None,
 ) -> Organisation:
     require(actor, Permission.MANAGE_MARKET)
     creator = Creator.PLATFORM if actor.is_system else Creator(actor.organisation_kind or "")
@@ -72,6 +73,7 @@ def create_organisation(
         ods_code=ods_code,
         la_code=la_code,
         cqc_location_id=cqc_location_id,
+        phone=phone,
         **{f"rating_{k}": ratings.get(k) for k in RATING_FIELDS},
     )
     session.add(org)

@@ -27,6 +27,8 @@ class Organisation(Base):
     rating_caring: Mapped[str | None] = mapped_column(String(24))
     rating_responsive: Mapped[str | None] = mapped_column(String(24))
     rating_well_led: Mapped[str | None] = mapped_column(String(24))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    """The office number a care worker calls from a visit, e.g. when no one answers."""
 
 
 class Lot(Base):

@@ -317,14 +317,13 @@ MEASURES: tuple[MeasureDefinition, ...] = (
             "staff hours",
             "From call monitoring: for each care worker and London day, the gaps between "
             "a check-out and the next check-in, each capped at 60 minutes so that breaks "
-            "do not count as travel (overlaps count zero); a carer-day with no check-ins "
-            "or check-outs falls back to the travel minutes of its saved round.",
+            "do not count as travel (overlaps count zero). A round plan's travel is "
+            "a planning figure (planned travel), never counted.",
         ),
         Part(
             "travel_minutes_per_care_hour",
             "minutes per hour",
-            "Travel minutes over hours of direct care (check-in to check-out, or the "
-            "round's contact minutes on a fallback day).",
+            "Travel minutes over hours of direct care (check-in to check-out).",
         ),
     ),
     _m(
@@ -583,10 +582,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         "None",
         95.0,
         "referral",
-        "Referrals received in the period (London dates), by the brokerage rule "
-        "(homecare.brokerage.kpi_rules): met once the package has started by the as-at date; "
-        "still with a provider or starting later: pending, not counted; turned down by "
-        "every provider or never offered: missed; withdrawn: not counted.",
+        "Referrals received in the period (London dates), by homecare.brokerage.kpi_rules: "
+        "met once started by the as-at date; with a provider or starting later: pending; "
+        "turned down by every provider or never offered: missed, even after a broker's new "
+        "round (a new attempt, not a new referral); withdrawn: not counted.",
     ),
     KpiDefinition(
         2,

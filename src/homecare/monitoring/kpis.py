@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from homecare.brokerage.kpi_rules import RULES, ReferralFacts
+from homecare.brokerage.kpi_rules import RULES, ReferralFacts, exhausted_at
 from homecare.monitoring.data import Snapshot
 from homecare.monitoring.definitions import KPI_BY_NUMBER, KPIS, Split, rag
 from homecare.monitoring.measures import KEYS, Facts, groups, local_day, rollup
@@ -73,18 +73,29 @@ def _by_person(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
 
 
+def _first_round_answers(f: Facts) -> dict[int, list[datetime]]:
+    """Each referral's first-round offers: when each was answered, or lapsed."""
+    answered = f.snapshot.first_offers.select(
+        "referral_id", at=pl.coalesce("responded_at", "respond_by")
+    )
+    grouped = answered.group_by("referral_id").agg(pl.col("at"))
+    return dict(zip(grouped["referral_id"], grouped["at"].to_list(), strict=True))
+
+
 def referral_outcomes(f: Facts, as_of: datetime) -> pl.DataFrame:
-    """Referrals received in the periods with the brokerage rules' outcome for KPIs 1-4."""
+    """Referrals received in the periods with the brokerage rules' outcome for KPIs 1-4,
+    each as at its period's own as-at."""
     names = f.snapshot.providers
     placed = f.snapshot.packages.select(
         "referral_id", "agreed_at", "starts_on", "provider_id"
     ).join(names, on="provider_id", how="left")
-    referrals = (
+    referrals = f.tagged(
         f.snapshot.referrals.with_columns(referred_on=local_day("referred_at"))
-        .join(f.days, left_on="referred_on", right_on="_day", how="semi")
         .join(placed, on="referral_id", how="left")
-        .sort("referral_id")
+        .sort("referral_id"),
+        "referred_on",
     )
+    answers = _first_round_answers(f)
     facts = [
         ReferralFacts(
             referral_id=r["referral_id"],
@@ -96,14 +107,25 @@ def referral_outcomes(f: Facts, as_of: datetime) -> pl.DataFrame:
             agreed_at=r["agreed_at"],
             start_on=r["starts_on"],
             provider=r["provider_name"],
+            exhausted_at=exhausted_at(
+                r["referred_at"],
+                r["status"],
+                r["cascade_round"],
+                answers.get(r["referral_id"], []),
+            ),
         )
         for r in referrals.iter_rows(named=True)
     ]
+    moments = [f.as_of_for(p) or as_of for p in referrals["period"]]
     outcomes = [
-        pl.Series(f"kpi_{n}", [rule(fact, as_of) for fact in facts], dtype=pl.Boolean)
+        pl.Series(
+            f"kpi_{n}",
+            [rule(fact, at) for fact, at in zip(facts, moments, strict=True)],
+            dtype=pl.Boolean,
+        )
         for n, rule in RULES.items()
     ]
-    return f.tagged(referrals.with_columns(outcomes), "referred_on")
+    return referrals.with_columns(outcomes)
 
 
 def _referral_kpi(number: int) -> Callable[[Facts, datetime, ReviewTimings], pl.DataFrame]:

@@ -1,4 +1,5 @@
-"""Reporting periods: ISO weeks, 4-week periods, quarters, half years and years.
+"""Reporting periods: ISO weeks, 4-week periods, calendar months, quarters, half years
+and years.
 
 Appendix 2 asks for some measures weekly, some 4-weekly and some quarterly, half-yearly
 or annually, so one text form names each period the return can be asked for:
@@ -7,9 +8,14 @@ or annually, so one text form names each period the return can be asked for:
 - ``2026-P08``: the eighth 4-week period of ISO year 2026 (P01 is ISO weeks 1-4, ...,
   P13 is weeks 49-52, and also week 53 in a year that has one), so periods never split a
   week and a year always has thirteen of them;
+- ``2026-11``: the calendar month of November 2026;
 - ``2026Q3``: the calendar quarter 1 July to 30 September;
 - ``2026-H2``: the calendar half year 1 July to 31 December;
 - ``2026``: the calendar year.
+
+Each also has a name in plain English for people to pick from: "Week to Sunday 11
+October 2026", "4 weeks to Sunday 29 November 2026", "November 2026", "October to
+December 2026", "July to December 2026", "January to December 2026".
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ PERIODS_PER_YEAR = 13
 class PeriodKind(StrEnum):
     WEEK = "week"
     FOUR_WEEKS = "four_weeks"
+    MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
     YEAR = "year"
@@ -54,14 +61,38 @@ class Period:
     def description(self) -> str:
         return f"{_NAMES[self.kind](self)}: {_long(self.start)} to {_long(self.end)}"
 
+    @property
+    def name(self) -> str:
+        """The period in plain English, as a picker offers it."""
+        return _PLAIN[self.kind](self)
+
 
 def _long(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def _full(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _months(p: Period) -> str:
+    return f"{p.start:%B} to {p.end:%B %Y}"
+
+
+_PLAIN = {
+    PeriodKind.WEEK: lambda p: f"Week to {_full(p.end)}",
+    PeriodKind.FOUR_WEEKS: lambda p: f"4 weeks to {_full(p.end)}",
+    PeriodKind.MONTH: lambda p: f"{p.start:%B %Y}",
+    PeriodKind.QUARTER: _months,
+    PeriodKind.HALF: _months,
+    PeriodKind.YEAR: _months,
+}
+
+
 _NAMES = {
     PeriodKind.WEEK: lambda p: f"ISO week {int(p.label[-2:])} of {p.label[:4]}",
     PeriodKind.FOUR_WEEKS: lambda p: f"4-week period {int(p.label[-2:])} of {p.label[:4]}",
+    PeriodKind.MONTH: lambda p: f"{p.start:%B %Y}",
     PeriodKind.QUARTER: lambda p: f"Quarter {p.label[-1]} of {p.label[:4]}",
     PeriodKind.HALF: lambda p: f"Half {p.label[-1]} of {p.label[:4]}",
     PeriodKind.YEAR: lambda p: f"Year {p.label}",
@@ -98,6 +129,13 @@ def _month_span(year: int, first_month: int, months: int) -> tuple[date, date]:
     return start, end - timedelta(days=1)
 
 
+def calendar_month(year: int, number: int) -> Period:
+    if not 1 <= number <= 12:
+        raise InvalidInput("months are numbered 01 to 12", field=FIELD)
+    start, end = _month_span(year, number, 1)
+    return Period(start, end, PeriodKind.MONTH, f"{year}-{number:02d}")
+
+
 def quarter(year: int, number: int) -> Period:
     if not 1 <= number <= 4:
         raise InvalidInput("quarters are Q1 to Q4", field=FIELD)
@@ -119,6 +157,7 @@ def calendar_year(year: int) -> Period:
 _PATTERNS: tuple[tuple[re.Pattern[str], PeriodKind], ...] = (
     (re.compile(r"(\d{4})-W(\d{2})"), PeriodKind.WEEK),
     (re.compile(r"(\d{4})-P(\d{2})"), PeriodKind.FOUR_WEEKS),
+    (re.compile(r"(\d{4})-(\d{2})"), PeriodKind.MONTH),
     (re.compile(r"(\d{4})-?Q(\d)"), PeriodKind.QUARTER),
     (re.compile(r"(\d{4})-H(\d)"), PeriodKind.HALF),
     (re.compile(r"(\d{4})"), PeriodKind.YEAR),
@@ -126,10 +165,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], PeriodKind], ...] = (
 _BUILD = {
     PeriodKind.WEEK: iso_week,
     PeriodKind.FOUR_WEEKS: four_week_period,
+    PeriodKind.MONTH: calendar_month,
     PeriodKind.QUARTER: quarter,
     PeriodKind.HALF: half_year,
 }
-EXAMPLES = "2026-W40, 2026-P08, 2026Q3, 2026-H2 or 2026"
+EXAMPLES = "2026-W40, 2026-P08, 2026-11, 2026Q3, 2026-H2 or 2026"
 
 
 def parse_period(text: str) -> Period:
@@ -159,6 +199,8 @@ def periods_of_year(year: int, kind: PeriodKind | str) -> list[Period]:
         return [iso_week(year, w) for w in range(1, iso_weeks_in(year) + 1)]
     if chosen is PeriodKind.FOUR_WEEKS:
         return [four_week_period(year, n) for n in range(1, PERIODS_PER_YEAR + 1)]
+    if chosen is PeriodKind.MONTH:
+        return [calendar_month(year, n) for n in range(1, 13)]
     if chosen is PeriodKind.QUARTER:
         return [quarter(year, n) for n in range(1, 5)]
     if chosen is PeriodKind.HALF:
@@ -198,3 +240,12 @@ def periods_before(last: Period, count: int) -> list[Period]:
     while len(periods) < count:
         periods.append(previous_period(periods[-1]))
     return list(reversed(periods))
+
+
+def recent_periods(day: date, kind: PeriodKind, count: int) -> list[Period]:
+    """The period of a kind holding `day` and the `count - 1` before it, newest first."""
+    year = day.isocalendar().year if kind in (PeriodKind.WEEK, PeriodKind.FOUR_WEEKS) else day.year
+    started = [
+        p for y in range(year - 3, year + 1) for p in periods_of_year(y, kind) if p.start <= day
+    ]
+    return sorted(started, key=lambda p: p.start, reverse=True)[:count]

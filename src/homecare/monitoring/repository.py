@@ -21,6 +21,7 @@ from homecare.delivery.tables import Visit
 from homecare.geo.outline import convex_hull
 from homecare.geo.tables import PostcodePoint
 from homecare.market.repository import Places, places, zones
+from homecare.monitoring.as_at import as_at_for
 from homecare.monitoring.definitions import KPI_BY_NUMBER
 from homecare.monitoring.periods import Period, periods_before
 from homecare.monitoring.service import compute_frames, resolve_scope, timings_of
@@ -77,16 +78,24 @@ def kpi_trend(
     lot: int | None,
     now: datetime,
     settings: Settings,
+    as_at_now: bool = False,
 ) -> list[TrendPoint]:
-    """Each KPI's value over the periods up to `last`, for the chosen provider and lot."""
+    """Each KPI's value over the periods up to `last`, for the chosen provider and lot,
+    each period as at its own settled end (or all as at now, when asked)."""
     scope = resolve_scope(session, actor, provider_id)
+    periods = periods_before(last, TREND_PERIODS)
+    as_ofs = {
+        p.label: as_at_for(p, now, settings.settle_hours, choose_now=as_at_now).moment
+        for p in periods
+    }
     _, frame = compute_frames(
         session,
         scope=scope,
-        periods=periods_before(last, TREND_PERIODS),
+        periods=periods,
         as_of=now,
         timings=timings_of(settings),
         measures=[],
+        as_ofs=as_ofs,
     )
     chosen = _same(pl.col("provider_id"), provider_id) & _same(pl.col("lot"), lot)
     return [
@@ -187,6 +196,51 @@ def delivered_spend(session: Session, actor: Actor, where: Places, period: Perio
         if contract is not None and minutes:
             table.add(where.of(contract_id), minutes, contract.hourly_rate_pence, person_id)
     return table
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """One week's carer hours three ways, each named for what it counts.
+
+    - commissioned: the weekly hours of the packages active on the week's last day;
+    - scheduled: the visits generated for the week (planned minutes × carers), whatever
+      became of them;
+    - delivered: the minutes call monitoring recorded on the week's visits.
+    """
+
+    week: Period
+    commissioned: Decimal
+    scheduled: Decimal
+    delivered: Decimal
+    cancelled_or_suspended: Decimal
+    """Scheduled hours the person cancelled or a hospital stay suspended."""
+
+
+def weekly_hours(session: Session, actor: Actor, week: Period) -> WeeklyHours:
+    """Commissioned, scheduled and delivered hours for one week, as the actor may read."""
+    commissioned = sum(
+        p.weekly_minutes for p in session.scalars(readable_active_packages(actor, week.end))
+    )
+    stmt = (
+        readable_visits(actor)
+        .where(Visit.day >= week.start, Visit.day <= week.end)
+        .with_only_columns(
+            Visit.planned_minutes, Visit.carers, Visit.status, Visit.delivered_minutes
+        )
+    )
+    scheduled = delivered = set_aside = 0
+    for planned, carers, status, done in session.execute(stmt):
+        scheduled += planned * carers
+        delivered += done or 0
+        if status in ("cancelled_by_person", "hospital"):
+            set_aside += planned * carers
+    return WeeklyHours(
+        week=week,
+        commissioned=Decimal(commissioned) / 60,
+        scheduled=Decimal(scheduled) / 60,
+        delivered=Decimal(delivered) / 60,
+        cancelled_or_suspended=Decimal(set_aside) / 60,
+    )
 
 
 # --- zones: who serves each, who is cared for there, and its outline ------------------------

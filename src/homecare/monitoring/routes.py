@@ -7,6 +7,8 @@ the service's, so the API and the returns writer agree row for row.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query
 
 from homecare.http import RecordId, RequestContext, authenticated
@@ -22,6 +24,15 @@ PERIOD = Query(
 )
 PROVIDER = Query(default=None, description="One provider's rows; a provider manager's own")
 LOT = Query(default=None, description="One lot's rows, by lot number")
+AsAtChoice = Literal["settled", "now"]
+AS_AT = Query(
+    default="settled",
+    description=(
+        "settled: figures as at the period's end plus the settle time "
+        "(HOMECARE_SETTLE_HOURS), or now while the period is in progress; "
+        "now: figures as at this moment"
+    ),
+)
 
 
 @router.get("/definitions", response_model=DefinitionsOut)
@@ -37,6 +48,7 @@ def measures(
     period: str | None = PERIOD,
     provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
+    as_at: AsAtChoice = AS_AT,
     ctx: RequestContext = Depends(authenticated),
 ) -> MeasuresReport | MeasureReport:
     """Measures 1-29 for the period, per provider and lot and in total, as scoped."""
@@ -50,6 +62,7 @@ def measures(
         lot=lot,
         now=ctx.now(),
         settings=ctx.settings,
+        as_at_now=as_at == "now",
     )
 
 
@@ -59,6 +72,7 @@ def one_measure(
     period: str | None = PERIOD,
     provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
+    as_at: AsAtChoice = AS_AT,
     ctx: RequestContext = Depends(authenticated),
 ) -> MeasuresReport | MeasureReport:
     """One measure (1-29) with its definition; any other number is not found."""
@@ -73,6 +87,7 @@ def one_measure(
         number=number,
         now=ctx.now(),
         settings=ctx.settings,
+        as_at_now=as_at == "now",
     )
 
 
@@ -81,6 +96,7 @@ def kpis(
     period: str | None = PERIOD,
     provider_id: RecordId | None = PROVIDER,
     lot: int | None = LOT,
+    as_at: AsAtChoice = AS_AT,
     ctx: RequestContext = Depends(authenticated),
 ) -> KpisReport:
     """KPIs 1-7 with value, target, RAG and the referral, package or visit ids behind
@@ -95,4 +111,5 @@ def kpis(
         lot=lot,
         now=ctx.now(),
         settings=ctx.settings,
+        as_at_now=as_at == "now",
     )

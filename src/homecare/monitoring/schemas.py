@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 class PeriodOut(BaseModel):
     label: str = Field(examples=["2026-P08"])
     kind: str = Field(examples=["four_weeks"])
+    name: str = Field(examples=["4 weeks to Sunday 9 August 2026"])
     start: date
     end: date
     description: str
@@ -101,14 +102,24 @@ class DefinitionsOut(BaseModel):
 
 class MeasuresReport(BaseModel):
     period: PeriodOut
-    as_of: datetime
+    as_at: datetime = Field(
+        description="The moment the figures are true for: the period's "
+        "end plus the settle time, now while it is in progress, or now when asked"
+    )
+    as_at_basis: str = Field(description="settled, in_progress, settling or now")
+    as_at_text: str = Field(description="The as-at in words, as the pages say it")
     providers: list[ProviderOut]
     rows: list[MeasureRow]
 
 
 class MeasureReport(BaseModel):
     period: PeriodOut
-    as_of: datetime
+    as_at: datetime = Field(
+        description="The moment the figures are true for: the period's "
+        "end plus the settle time, now while it is in progress, or now when asked"
+    )
+    as_at_basis: str = Field(description="settled, in_progress, settling or now")
+    as_at_text: str = Field(description="The as-at in words, as the pages say it")
     definition: MeasureDefinitionOut
     providers: list[ProviderOut]
     rows: list[MeasureRow]
@@ -116,7 +127,12 @@ class MeasureReport(BaseModel):
 
 class KpisReport(BaseModel):
     period: PeriodOut
-    as_of: datetime
+    as_at: datetime = Field(
+        description="The moment the figures are true for: the period's "
+        "end plus the settle time, now while it is in progress, or now when asked"
+    )
+    as_at_basis: str = Field(description="settled, in_progress, settling or now")
+    as_at_text: str = Field(description="The as-at in words, as the pages say it")
     rag_rule: str
     providers: list[ProviderOut]
     rows: list[KpiRow]
@@ -126,7 +142,8 @@ class MonitoringReturn(BaseModel):
     """Everything a provider's or a council's return for one period holds.
 
     - `period`: the period asked for, with its first and last days;
-    - `as_of`: the moment the figures were taken (KPIs 1-4 and 5-6 depend on it);
+    - `as_at`: the moment the figures are true for (KPIs 1-6 depend on it), with its
+      basis and words (`homecare.monitoring.as_at`);
     - `council_id`: the council whose records these are (null for the platform itself);
     - `provider_id` / `lot`: the filters asked for, if any;
     - `providers`: the providers the rows may name (a provider manager: only their own);
@@ -136,7 +153,12 @@ class MonitoringReturn(BaseModel):
     """
 
     period: PeriodOut
-    as_of: datetime
+    as_at: datetime = Field(
+        description="The moment the figures are true for: the period's "
+        "end plus the settle time, now while it is in progress, or now when asked"
+    )
+    as_at_basis: str = Field(description="settled, in_progress, settling or now")
+    as_at_text: str = Field(description="The as-at in words, as the pages say it")
     council_id: int | None
     provider_id: int | None
     lot: int | None

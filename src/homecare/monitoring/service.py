@@ -24,6 +24,7 @@ from homecare.config import Settings, get_settings
 from homecare.errors import Forbidden, NotFound
 from homecare.market.repository import readable_contracts
 from homecare.market.tables import Contract, Lot, Organisation
+from homecare.monitoring.as_at import AsAt, as_at_for
 from homecare.monitoring.data import Scope, Window, load_snapshot
 from homecare.monitoring.definitions import (
     BY_NUMBER,
@@ -144,15 +145,17 @@ def compute_frames(
     timings: ReviewTimings,
     measures: list[int] | None = None,
     kpis: list[int] | None = None,
+    as_ofs: dict[str, datetime] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Measure rows and KPI rows (the engines' frames) for a scope and some periods.
 
     Loads one snapshot for the periods' span and computes from it; pass an empty list
-    for `measures` or `kpis` to skip them.
+    for `measures` or `kpis` to skip them. `as_ofs` gives a period (by label) its own
+    as-at, as a trend of periods each settled at its own end needs.
     """
     window = Window(min(p.start for p in periods), max(p.end for p in periods))
     snapshot = load_snapshot(source, scope=scope, window=window)
-    facts = Facts(snapshot, periods, as_of)
+    facts = Facts(snapshot, periods, as_of, as_ofs)
     measure_rows = compute_measures(snapshot, periods, numbers=measures, as_of=as_of, facts=facts)
     kpi_rows = compute_kpis(
         snapshot, periods, as_of=as_of, timings=timings, numbers=kpis, facts=facts
@@ -273,7 +276,7 @@ def definitions_out() -> DefinitionsOut:
         kpis=[kpi_definition_out(k) for k in KPIS],
         rag_rule=RAG_RULE,
         periods=f"{EXAMPLES}: ISO week, 4-week period (P01-P13 of the ISO year), "
-        "calendar quarter, half year and year",
+        "calendar month, calendar quarter, half year and year",
     )
 
 
@@ -281,10 +284,16 @@ def period_out(period: Period) -> PeriodOut:
     return PeriodOut(
         label=period.label,
         kind=period.kind.value,
+        name=period.name,
         start=period.start,
         end=period.end,
         description=period.description,
     )
+
+
+def as_at_fields(as_at: AsAt) -> dict[str, Any]:
+    """The as-at as every report carries it: the moment, its basis and its words."""
+    return {"as_at": as_at.moment, "as_at_basis": as_at.basis.value, "as_at_text": as_at.text}
 
 
 # --- what the API and the returns writer call ------------------------------------------------
@@ -302,10 +311,13 @@ class _Prepared:
         lot: int | None,
         now: datetime | None,
         settings: Settings | None,
+        as_at_now: bool = False,
     ) -> None:
         require_monitoring(actor)
         self.now = now or datetime.now(UTC)
         self.period = _period(period, self.now)
+        chosen = settings or get_settings()
+        self.as_at = as_at_for(self.period, self.now, chosen.settle_hours, choose_now=as_at_now)
         with _session(source) as session:
             self.scope = resolve_scope(session, actor, provider_id)
             _check_lot(session, self.scope, lot)
@@ -313,7 +325,7 @@ class _Prepared:
         self.actor = actor
         self.provider_id = provider_id
         self.lot = lot
-        self.timings = timings_of(settings or get_settings())
+        self.timings = timings_of(chosen)
 
     def frames(
         self, measures: list[int] | None, kpis: list[int] | None
@@ -322,7 +334,7 @@ class _Prepared:
             self.source,
             scope=self.scope,
             periods=[self.period],
-            as_of=self.now,
+            as_of=self.as_at.moment,
             timings=self.timings,
             measures=measures,
             kpis=kpis,
@@ -358,22 +370,26 @@ def compute_return(
     lot: int | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_at_now: bool = False,
 ) -> MonitoringReturn:
     """The monitoring return for one period, scoped to what the actor may see.
 
     Give an Engine for speed (the snapshot is read with connectorx: committed data), or a
     Session to count inside its transaction, uncommitted writes included. Raises
     Forbidden (403) for roles without returns, NotFound (404) for a provider or lot not
-    theirs, InvalidInput (422, field `period`) for a malformed period. See
+    theirs, InvalidInput (422, field `period`) for a malformed period. The figures are
+    as at the period's settled end (`homecare.monitoring.as_at`) unless `as_at_now`. See
     `MonitoringReturn` for the shape: rows with `provider_id` / `lot` null are the
     totals over all providers / lots in scope.
     """
-    prepared = _Prepared(session_or_engine, actor, period, provider_id, lot, now, settings)
+    prepared = _Prepared(
+        session_or_engine, actor, period, provider_id, lot, now, settings, as_at_now
+    )
     measures, kpis, providers, names = prepared.frames(None, None)
     council = prepared.scope.council_id
     return MonitoringReturn(
         period=period_out(prepared.period),
-        as_of=prepared.now,
+        **as_at_fields(prepared.as_at),
         council_id=council,
         provider_id=provider_id,
         lot=lot,
@@ -394,22 +410,26 @@ def measures_report(
     number: int | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_at_now: bool = False,
 ) -> MeasuresReport | MeasureReport:
     """All measures, or one (`number`: 404 outside 1-29), for a period."""
     if number is not None and number not in BY_NUMBER:
         require_monitoring(actor)
         raise NotFound(f"measure {number} not found: the measures are numbered 1 to 29")
-    prepared = _Prepared(source, actor, period, provider_id, lot, now, settings)
+    prepared = _Prepared(source, actor, period, provider_id, lot, now, settings, as_at_now)
     numbers = None if number is None else [number]
     measures, _, providers, names = prepared.frames(numbers, [])
     rows = measure_rows(measures, names)
     if number is None:
         return MeasuresReport(
-            period=period_out(prepared.period), as_of=prepared.now, providers=providers, rows=rows
+            period=period_out(prepared.period),
+            **as_at_fields(prepared.as_at),
+            providers=providers,
+            rows=rows,
         )
     return MeasureReport(
         period=period_out(prepared.period),
-        as_of=prepared.now,
+        **as_at_fields(prepared.as_at),
         definition=measure_definition_out(BY_NUMBER[number]),
         providers=providers,
         rows=rows,
@@ -425,12 +445,13 @@ def kpis_report(
     lot: int | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_at_now: bool = False,
 ) -> KpisReport:
-    prepared = _Prepared(source, actor, period, provider_id, lot, now, settings)
+    prepared = _Prepared(source, actor, period, provider_id, lot, now, settings, as_at_now)
     _, kpis, providers, names = prepared.frames([], None)
     return KpisReport(
         period=period_out(prepared.period),
-        as_of=prepared.now,
+        **as_at_fields(prepared.as_at),
         rag_rule=RAG_RULE,
         providers=providers,
         rows=kpi_rows(kpis, names),

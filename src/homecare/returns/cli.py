@@ -27,7 +27,10 @@ RAG_STYLE = {"green": "green", "amber": "yellow", "red": "red"}
 def returns(
     period: Annotated[
         str,
-        typer.Option(help="2026-W40 (ISO week), 2026-P08 (4-week period), 2026Q3, 2026-H2 or 2026"),
+        typer.Option(
+            help="2026-W40 (ISO week), 2026-P08 (4-week period), 2026-11 (month), 2026Q3, "
+            "2026-H2 or 2026"
+        ),
     ],
     provider: Annotated[
         str | None,
@@ -41,6 +44,14 @@ def returns(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Defaults to HOMECARE_DATABASE_URL.")
     ] = None,
+    as_at_now: Annotated[
+        bool,
+        typer.Option(
+            "--as-at-now",
+            help="Figures as at this moment; by default as at the period's end plus the "
+            "settle time (HOMECARE_SETTLE_HOURS)",
+        ),
+    ] = False,
 ) -> None:
     """Write the monitoring return (all 29 measures and 7 KPIs) as .xlsx and .csv."""
     engine = make_engine(database_url or get_settings().database_url)
@@ -53,6 +64,7 @@ def returns(
             period=period,
             provider_id=actor.organisation_id if provider else None,
             lot=lot,
+            as_at_now=as_at_now,
         )
     except DomainError as error:
         raise refused(error) from error
@@ -71,7 +83,10 @@ def write_return(report: MonitoringReturn, folder: Path) -> list[Path]:
 
 def print_kpis(report: MonitoringReturn) -> None:
     """The seven KPIs over every provider in the return, against their targets."""
-    table = Table(title=f"KPIs for {report.period.description} (000 Appendix 2)")
+    table = Table(
+        title=f"KPIs for {report.period.description} (000 Appendix 2)",
+        caption=report.as_at_text,
+    )
     for column in ("KPI", "Measure", "Value", "Target", "RAG", "Met / eligible"):
         table.add_column(column, justify="left" if column in ("Measure", "RAG") else "right")
     for kpi in report.kpis:

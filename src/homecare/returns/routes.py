@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from homecare.http import RecordId, RequestContext, authenticated
+from homecare.monitoring.routes import AS_AT, AsAtChoice
 from homecare.monitoring.service import compute_return
 from homecare.returns.download import XLSX, return_file
 
@@ -24,6 +25,7 @@ def download_return(
     provider_id: RecordId | None = None,
     lot: int | None = None,
     format: Literal["xlsx", "csv"] = "xlsx",
+    as_at: AsAtChoice = AS_AT,
     ctx: RequestContext = Depends(authenticated),
 ) -> Response:
     """The return for a period as a workbook or CSV: a provider gets only its own."""
@@ -36,5 +38,6 @@ def download_return(
             lot=lot,
             now=ctx.now(),
             settings=ctx.settings,
+            as_at_now=as_at == "now",
         )
     return return_file(report, format)

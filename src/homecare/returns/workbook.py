@@ -3,7 +3,8 @@
 One sheet per group of measures (demand, capacity, leading, lagging: system, lagging:
 wider system), a KPI sheet with red / amber / green, and a definitions sheet. Figures go
 in as numbers and dates as dates, so a contract officer can sort, filter and chart them;
-every sheet's header row is frozen.
+every sheet's header row is frozen. The cover says when the figures are true ("as at"),
+and so does every CSV line (its last column), so a file never travels without it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +92,20 @@ def write_xlsx(report: MonitoringReturn, path: Path) -> Path:
     return path
 
 
+AS_AT_COLUMN = "Figures as at"
+"""The CSV's last column: the as-at moment (ISO 8601, UTC) on every line."""
+
+
 def csv_text(report: MonitoringReturn) -> str:
-    """Measures then KPIs, one figure a line, with the same columns as the workbook."""
+    """Measures then KPIs, one figure a line, with the same columns as the workbook and
+    the as-at last, so one header row still describes every line."""
     titles = {d.number: d.title for d in report.definitions.measures}
+    as_at = report.as_at.isoformat()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("Kind", *MEASURE_HEADER, "Target %", "RAG"))
+    writer.writerow(("Kind", *MEASURE_HEADER, "Target %", "RAG", AS_AT_COLUMN))
     for row in report.measures:
-        writer.writerow(("measure", *_measure_cells(row, titles, report), "", ""))
+        writer.writerow(("measure", *_measure_cells(row, titles, report), "", "", as_at))
     for kpi in report.kpis:
         writer.writerow(
             (
@@ -117,6 +124,7 @@ def csv_text(report: MonitoringReturn) -> str:
                 kpi.eligible,
                 kpi.target_pct,
                 kpi.rag or "",
+                as_at,
             )
         )
     return out.getvalue()
@@ -141,7 +149,7 @@ def _cover(sheet: Worksheet, report: MonitoringReturn) -> None:
         ("Period", report.period.label),
         ("First day", report.period.start),
         ("Last day", report.period.end),
-        ("Figures as at", report.as_of.replace(tzinfo=None)),
+        ("Figures as at", report.as_at_text),
         (
             "Provider",
             names.get(report.provider_id, ALL) if report.provider_id is not None else ALL,
@@ -149,11 +157,14 @@ def _cover(sheet: Worksheet, report: MonitoringReturn) -> None:
         ("Lot", report.lot if report.lot is not None else ALL),
         ("Providers in this return", ", ".join(p.name for p in report.providers)),
         ("Red / amber / green", report.definitions.rag_rule),
+        ("As at (UTC)", report.as_at.replace(tzinfo=None)),
     ]
     for index, (label, value) in enumerate(lines, start=1):
         sheet.cell(index, 1, label).font = BOLD
         cell = sheet.cell(index, 2, value)
-        if isinstance(value, date):
+        if isinstance(value, datetime):
+            cell.number_format = "d mmmm yyyy hh:mm"
+        elif isinstance(value, date):
             cell.number_format = "d mmmm yyyy"
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 90

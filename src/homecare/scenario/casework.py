@@ -3,15 +3,19 @@ workers deciding after the trial, and reviews with the person's outcome ratings.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from random import Random
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare.changes import service as changes
+from homecare.changes.patterns import of_visits, same_pattern
 from homecare.changes.tables import ProviderChange
 from homecare.db import unit_of_work
 from homecare.packages.tables import Package
+from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.people.tables import Person
 from homecare.reviews import service as reviews
 from homecare.reviews.tables import Review
@@ -19,7 +23,6 @@ from homecare.scenario.stage import Stage, at
 
 CHANGE_PER_PACKAGE_DAY = 0.0015
 FIRST_DAY_CHANGES = 0.05
-OUTSIDE_PARAMETERS_SHARE = 0.15
 REVIEWED_ON_THE_DAY = 0.85
 CONNECTIONS = (
     ("family", "Daughter", "weekly"),
@@ -78,18 +81,46 @@ def provider_changes(stage: Stage, day: date) -> None:
             _propose_change(stage, session, package, at(day, 11))
 
 
+def _longer(visits: list[PlannedVisit], band: TimeBand, minutes: int) -> list[PlannedVisit]:
+    """Every visit in the band `minutes` longer (shorter when negative)."""
+    return [replace(v, minutes=v.minutes + minutes) if v.band == band else v for v in visits]
+
+
+def _pattern_change(rng: Random, package: Package) -> tuple[list[PlannedVisit], str] | None:
+    """A new weekly pattern a provider might propose, and why; None when none fits."""
+    now = of_visits(package.visits)
+    bands = {v.band for v in now}
+    days = sorted({v.day for v in now}, key=list(Day).index)
+    draw = rng.random()
+    if draw < 0.3 and TimeBand.LUNCH not in bands:
+        lunch = [PlannedVisit(d, TimeBand.LUNCH, rng.choice((30, 30, 45)), 1) for d in days]
+        return now + lunch, "Needs help with a hot meal at lunchtime since coming home"
+    mornings = [v for v in now if v.band == TimeBand.MORNING]
+    if draw < 0.6 and mornings and max(v.minutes for v in mornings) <= 60:
+        return _longer(now, TimeBand.MORNING, 15), (
+            "Needs more time in the mornings to wash and dress since a fall"
+        )
+    if draw < 0.85 and mornings and min(v.minutes for v in mornings) >= 30:
+        return _longer(now, TimeBand.MORNING, -15), (
+            "Dresses themselves again; the morning visit needs less time"
+        )
+    weekend_tea = [v for v in now if v.band == TimeBand.TEA and v.day in (Day.SAT, Day.SUN)]
+    if weekend_tea and len(now) > len(weekend_tea):
+        return [v for v in now if v not in weekend_tea], "Family are there at teatime at weekends"
+    return None
+
+
 def _propose_change(stage: Stage, session: Session, package: Package, when: datetime) -> None:
-    """Mostly small changes within the contract's parameters, now and then a larger one;
-    agreed with the person, or whoever may consent for them, two hours before."""
+    """Providers propose new visit patterns (a lunch visit added, mornings lengthened or
+    shortened, weekend teas dropped), agreed with the person, or whoever may consent for
+    them, two hours before."""
     rng = stage.rng
     person = session.get(Person, package.person_id)
     assert person is not None
-    outside = rng.random() < OUTSIDE_PARAMETERS_SHARE
-    share = rng.choice((0.3, 0.35)) if outside else rng.uniform(0.05, 0.18)
-    direction = -1 if rng.random() < 0.55 else 1
-    minutes = round(package.weekly_minutes * (1 + direction * share) / 15) * 15
-    if minutes == package.weekly_minutes or minutes < 60:
+    proposal = _pattern_change(rng, package)
+    if proposal is None or same_pattern(proposal[0], of_visits(package.visits)):
         return
+    visits, reason = proposal
     if person.consent_by_name:
         consenter = (person.consent_by_name, person.consent_by_relationship or "")
     else:
@@ -99,12 +130,8 @@ def _propose_change(stage: Stage, session: Session, package: Package, when: date
         actor=stage.manager(package.provider_id),
         at=when,
         package_id=package.id,
-        to_weekly_minutes=minutes,
-        reason=(
-            "Needs less help with mornings since regaining confidence"
-            if direction < 0
-            else "Needs more time at bedtime since a fall"
-        ),
+        visits=visits,
+        reason=reason,
         consent_by_name=consenter[0],
         consent_by_relationship=consenter[1],
         consent_method=rng.choice(("in_person", "in_person", "phone")),

@@ -105,6 +105,7 @@ def build_providers(
             name=name,
             cqc_location_id=f"1-{rng.randint(100_000_000, 9_999_999_999)}",
             ratings=ratings(rng),
+            phone=f"0113 496 {index:04d}",
         )
         contracts[name] = []
         for lot in _lots(profile, index, lot2_providers):

@@ -12,26 +12,41 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from homecare.monitoring.periods import Period, periods_before
+from homecare.calendar import local_date
+from homecare.monitoring.periods import Period, PeriodKind, recent_periods
 from homecare.monitoring.repository import TrendPoint, ZoneSummary
-from homecare.monitoring.service import current_period, latest_complete
 
-PERIOD_CHOICES = 13
+PICKER: tuple[tuple[str, PeriodKind, int], ...] = (
+    ("4-week periods", PeriodKind.FOUR_WEEKS, 14),
+    ("Weeks", PeriodKind.WEEK, 9),
+    ("Calendar months", PeriodKind.MONTH, 13),
+    ("Quarters", PeriodKind.QUARTER, 5),
+    ("Half years", PeriodKind.HALF, 3),
+    ("Years", PeriodKind.YEAR, 2),
+)
+"""The picker's groups: each kind's period in progress and the latest complete ones."""
+
+Choice = tuple[str, str]
 
 
-def period_choices(now: datetime, shown: Period) -> list[tuple[str, str]]:
-    """(label, text) for the period select: the one in progress, then complete ones.
+def period_choices(now: datetime, shown: Period) -> list[tuple[str, list[Choice]]]:
+    """(group, [(label, words)]) for the period select, in plain English.
 
-    A period asked for by its address (an older one, or a quarter) is offered too, so
-    the select always says which period the page shows.
+    A period asked for by its address (an older one) is offered too, so the select
+    always says which period the page shows.
     """
-    running = current_period(now)
-    choices = [(running.label, f"{running.label} (in progress)")]
-    for period in reversed(periods_before(latest_complete(now), PERIOD_CHOICES)):
-        choices.append((period.label, period.label))
-    if shown.label not in {label for label, _ in choices}:
-        choices.append((shown.label, shown.label))
-    return choices
+    today = local_date(now)
+    groups: list[tuple[str, list[Choice]]] = []
+    for title, kind, count in PICKER:
+        options = []
+        for period in recent_periods(today, kind, count):
+            running = " (in progress)" if period.contains(today) else ""
+            options.append((period.label, f"{period.name}{running}"))
+        groups.append((title, options))
+    offered = {label for _, options in groups for label, _ in options}
+    if shown.label not in offered:
+        groups.append(("Chosen", [(shown.label, shown.name)]))
+    return groups
 
 
 def trend_table(points: list[TrendPoint]) -> dict[str, Any]:

@@ -72,9 +72,12 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
         return [("My care", "/app/my-care")]
     if actor.role is Role.CARE_WORKER:
         return [("Today's round", "/app/today")]
+    if actor.is_provider and actor.may(Permission.MANAGE_DELIVERY):
+        items.append(("Today", "/app/board"))
     if actor.is_council and actor.may(Permission.MANAGE_MARKET):
         items += [
             ("KPIs", "/app/kpis"),
+            ("Today", "/app/today-summary"),
             ("Spend", "/app/spend"),
             ("Zones", "/app/zones"),
             ("Providers and contracts", "/app/providers"),

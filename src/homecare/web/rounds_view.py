@@ -217,4 +217,4 @@ def return_periods(kind: str, today: date) -> list[tuple[str, str]]:
     year = today.isocalendar().year if kind in ("week", "four_weeks") else today.year
     periods = periods_of_year(year - 1, kind) + periods_of_year(year, kind)
     begun = [p for p in periods if p.start <= today]
-    return [(p.label, p.description) for p in reversed(begun)]
+    return [(p.label, f"{p.name} ({p.label})") for p in reversed(begun)]

@@ -9,6 +9,7 @@ are skipped and say why.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,9 @@ AXE_OPTIONS = {
 BLOCKING = {"serious", "critical"}
 
 # The people the web users are, by the role they play in the journeys.
+BOARD_REFRESH_SECONDS = 2
+"""The live board updates itself this often on the served site, so a test need not wait."""
+
 USERS = {
     "social_worker": ("Priya Shah", Role.SOCIAL_WORKER, None),
     "broker": ("Tom Walsh", Role.BROKER, None),
@@ -181,6 +185,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Si
         cwd=folder,
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, "HOMECARE_BOARD_REFRESH_SECONDS": str(BOARD_REFRESH_SECONDS)},
     )
     try:
         base = f"http://127.0.0.1:{port}"

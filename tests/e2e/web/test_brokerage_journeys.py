@@ -124,6 +124,8 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
 
     provider = new_page()
     sign_in(provider, site, "Aire Homecare")
+    assert heading(provider) == "Today"
+    provider.get_by_role("navigation", name="Menu").get_by_role("link", name="Offers").click()
     assert heading(provider) == "Offers"
     check_accessibility(provider)
     screenshot(provider, "offers")
@@ -167,6 +169,9 @@ def test_when_every_provider_declines_the_broker_finds_the_person_awaiting_care(
     aire.keyboard.type(site.emails["Aire Homecare"])
     aire.keyboard.press("Tab")
     aire.keyboard.type(PASSWORD)
+    press_and_follow(aire, "Enter")
+    assert heading(aire) == "Today"
+    tab_to(aire, "nav a:text('Offers')")
     press_and_follow(aire, "Enter")
     assert heading(aire) == "Offers"
     tab_to(aire, "a:text('Arthur Sutcliffe')")

@@ -3,12 +3,13 @@
 Joy Mensah works for Aire Homecare and is on two of today's three visits to one person
 (the served app runs on the real clock, so the visits are made for today in London).
 On a phone-sized screen, using only the keyboard, she checks in to her first visit,
-writes a note and checks out. Every page is checked with axe-core; the round and the
-visit page are saved as screenshots.
+writes a note and checks out, saying why she leaves early. Every page is checked with
+axe-core; the round and the visit page are saved as screenshots.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ from tests.support.caseload import hire_care_worker, place_package
 Page = Any
 CARER = "care_worker"
 NOTE = "Helped Margaret wash and dress. She asked for tea at lunch."
+TO_DO = re.compile(r"To do|Overdue — window closed at")
+"""A visit not yet started: overdue once its window has closed, on the real clock."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     assert times == ["7am to 10am", "11:30am to 1:30pm"]
     assert phone.locator(f"#visit-{seeded.bed}").count() == 0
     assert "14 Town Street, Armley, Leeds, LS12 1AU" in phone.inner_text(f"#visit-{morning}")
-    assert "To do" in phone.inner_text(f"#visit-{morning}")
+    assert TO_DO.search(phone.inner_text(f"#visit-{morning}"))
     check_accessibility(phone)
     screenshot(phone, "care-worker-today")
 
@@ -190,16 +193,23 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     check_accessibility(phone)
     screenshot(phone, "care-worker-checked-in")
 
-    # A note, then check out: the visit is done and focus moves to the next one
+    # A note, then check out: minutes after checking in, the phone asks why she is leaving
+    # early; she answers, the visit is done and focus moves to the next one
     tab_to(phone, f"#note-{morning}")
     phone.keyboard.type(NOTE)
+    tab_to(phone, f"#check-out-{morning}")
+    press_and_follow(phone, "Enter")
+    assert heading(phone) == "Why are you leaving early?"
+    check_accessibility(phone)
+    tab_to(phone, "#early_reason")
+    phone.keyboard.press("ArrowDown")
     tab_to(phone, f"#check-out-{morning}")
     press_and_follow(phone, "Enter")
     assert "You checked out of Margaret Holroyd’s visit" in phone.inner_text(
         ".govuk-notification-banner"
     )
     assert "Done" in phone.inner_text(f"#visit-{morning}")
-    assert "To do" in phone.inner_text(f"#visit-{lunch}")
+    assert TO_DO.search(phone.inner_text(f"#visit-{lunch}"))
     assert focused_id(phone) == f"visit-{lunch}-heading"
     check_accessibility(phone)
 
@@ -207,7 +217,7 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     events = stored_events(site, morning)
     assert [(e.kind, e.result, e.note) for e in events] == [
         ("check_in", "applied", None),
-        ("check_out", "applied", NOTE),
+        ("check_out", "applied", f"Left early: everything in the plan was done.\n\n{NOTE}"),
     ]
     assert all(e.care_worker_id == seeded.care_worker_id for e in events)
     attendance = stored_attendance(site, morning)

@@ -36,7 +36,6 @@ from homecare.quality.tables import (
 from homecare.reviews.domain import made_progress, progress_over
 from homecare.reviews.service import rating_of
 from homecare.reviews.tables import Review
-from homecare.rounds.tables import Round
 from homecare.workforce.tables import CareWorker
 from tests.support.monitoring_baseline.query import (
     DELIVERED,
@@ -234,13 +233,6 @@ def m14(q: Query) -> list[Value]:
             care += length / 60
             if following is not None:
                 travel += min(max((following[0] - start - length) / 60, 0.0), TRAVEL_CAP_MINUTES)
-    rounds = q.session.scalars(
-        select(Round).where(Round.day >= q.period.start, Round.day <= q.period.end)
-    )
-    for r in rounds:
-        if r.care_worker_id in workers and (r.care_worker_id, r.day) not in stints:
-            travel += r.travel_minutes
-            care += r.contact_minutes
     care_hours = care / 60
     return [
         ("travel_hours", travel / 60, None, None, None),

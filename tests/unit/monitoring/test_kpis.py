@@ -325,3 +325,30 @@ def test_a_kpi_within_five_points_of_its_target_is_amber_and_one_with_no_cases_h
         None,
         [],
     )
+
+
+def test_a_referral_re_offered_after_every_provider_declined_stays_a_kpi_1_miss() -> None:
+    # Referral 1: Aire declined at 11:00 and Bramley at 12:00 on Monday 13 July, which
+    # ended its first round; the broker's second round is still with a provider (offered).
+    # Referral 2 is with its first provider. As at 20 August: 1 missed, 2 pending.
+    # As at 11:30 that Monday, before the first round ended, 1 was pending too.
+    snap = snapshot(
+        referrals=[
+            _referral(1, status="offered", cascade_round=2),
+            _referral(2, status="offered"),
+        ],
+        first_offers=[
+            {
+                "referral_id": 1,
+                "responded_at": datetime(2026, 7, 13, hour, tzinfo=LONDON),
+                "respond_by": datetime(2026, 7, 13, 14, tzinfo=LONDON),
+            }
+            for hour in (11, 12)
+        ],
+    )
+
+    after = kpi(snap, 1)
+    during = kpi(snap, 1, as_of=datetime(2026, 7, 13, 11, 30, tzinfo=LONDON))
+
+    assert (after["eligible"], after["met"], after["missed_ids"]) == (1, 0, [1])
+    assert (during["eligible"], during["missed_ids"]) == (0, [])

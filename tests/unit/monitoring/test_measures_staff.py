@@ -22,7 +22,7 @@ def _stint(carer: int, checked_in: datetime, checked_out: datetime) -> dict[str,
 
 
 @pytest.mark.parametrize("seven", [7, 7 + 2**21])  # the second too big for the packed sort
-def test_travel_is_the_capped_gaps_between_a_carers_visits_and_rounds_fill_unmonitored_days(
+def test_travel_is_the_capped_gaps_between_a_carers_visits_and_nothing_else(
     seven: int,
 ) -> None:
     snap = snapshot(
@@ -41,32 +41,16 @@ def test_travel_is_the_capped_gaps_between_a_carers_visits_and_rounds_fill_unmon
             # 11:00; counted by UTC date it would have added another capped 60 minutes.
             _stint(seven, _at(14, 23, 30), _at(14, 23, 50)),
         ],
-        rounds=[
-            # Carer 8 has no call monitoring on 16 July: their saved round counts.
-            {
-                "care_worker_id": 8,
-                "day": date(2026, 7, 16),
-                "travel_minutes": 45.0,
-                "contact_minutes": 240.0,
-            },
-            # Carer 7's round on 14 July is ignored: that day has call monitoring.
-            {
-                "care_worker_id": seven,
-                "day": date(2026, 7, 14),
-                "travel_minutes": 999.0,
-                "contact_minutes": 999.0,
-            },
-        ],
     )
 
     rows = measure(snap, 14)
 
-    # Travel: 10 + 60 + 0 + 10 on the 14th, 45 from the round = 125 minutes.
-    # Direct care: 5 × 30 + 20 + 240 = 410 minutes = 6.833 hours.
+    # Travel: 10 + 60 + 0 + 10 on the 14th = 80 minutes.
+    # Direct care: 5 × 30 + 20 = 170 minutes = 2.833 hours.
     per_hour = figure(rows, "travel_minutes_per_care_hour", AIRE)
-    assert figure(rows, "travel_hours", AIRE)["value"] == pytest.approx(125 / 60)
-    assert per_hour["value"] == pytest.approx(125 / (410 / 60))
-    assert (per_hour["numerator"], per_hour["denominator"]) == pytest.approx((125, 410 / 60))
+    assert figure(rows, "travel_hours", AIRE)["value"] == pytest.approx(80 / 60)
+    assert per_hour["value"] == pytest.approx(80 / (170 / 60))
+    assert (per_hour["numerator"], per_hour["denominator"]) == pytest.approx((80, 170 / 60))
     assert figure(rows, "travel_hours", BRAMLEY)["value"] == 0
     assert figure(rows, "travel_minutes_per_care_hour", BRAMLEY)["value"] is None
 

@@ -1,4 +1,4 @@
-"""Reporting periods: weeks, 4-week periods, quarters, halves and years."""
+"""Reporting periods: weeks, 4-week periods, months, quarters, halves and years."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from homecare.errors import InvalidInput
-from homecare.monitoring.periods import PeriodKind, parse_period, periods_of_year, weekdays_in
+from homecare.monitoring.periods import (
+    PeriodKind,
+    parse_period,
+    periods_of_year,
+    recent_periods,
+    weekdays_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,6 +24,8 @@ from homecare.monitoring.periods import PeriodKind, parse_period, periods_of_yea
         ("2026-W01", date(2025, 12, 29), date(2026, 1, 4)),
         ("2026-P01", date(2025, 12, 29), date(2026, 1, 25)),
         ("2026-P08", date(2026, 7, 13), date(2026, 8, 9)),
+        ("2026-11", date(2026, 11, 1), date(2026, 11, 30)),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
         ("2026Q3", date(2026, 7, 1), date(2026, 9, 30)),
         ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
         ("2026-H1", date(2026, 1, 1), date(2026, 6, 30)),
@@ -73,7 +81,7 @@ def test_periods_of_year_lists_every_period_of_a_kind(kind: str, count: int) -> 
     "label",
     [
         *("2026-P14", "2026-P00", "2026-W54", "2025-W53", "2026-W99"),
-        *("2026Q5", "2026Q0", "2026-H3", "P08", "", "2026-08", "next month"),
+        *("2026Q5", "2026Q0", "2026-H3", "P08", "", "2026-13", "2026-00", "next month"),
     ],
 )
 def test_a_malformed_period_is_refused_naming_the_period_field(label: str) -> None:
@@ -100,3 +108,34 @@ def test_a_period_describes_itself_in_words() -> None:
     assert parse_period("2026-P08").description == (
         "4-week period 8 of 2026: Mon 13 Jul 2026 to Sun 9 Aug 2026"
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("2026-W41", "Week to Sunday 11 October 2026"),
+        ("2026-P12", "4 weeks to Sunday 29 November 2026"),
+        ("2026-11", "November 2026"),
+        ("2026Q4", "October to December 2026"),
+        ("2026-H2", "July to December 2026"),
+        ("2026", "January to December 2026"),
+    ],
+)
+def test_every_period_has_a_name_in_plain_english(label: str, name: str) -> None:
+    assert parse_period(label).name == name
+
+
+def test_a_year_has_twelve_calendar_months() -> None:
+    months = periods_of_year(2026, PeriodKind.MONTH)
+
+    assert [m.label for m in months[:2]] == ["2026-01", "2026-02"]
+    assert len(months) == 12 and sum(m.days for m in months) == 365
+
+
+def test_recent_periods_start_with_the_one_in_progress_and_cross_the_year() -> None:
+    # Sunday 6 December 2026: in P13 (30 November 2026 to 3 January 2027) and Q4.
+    fours = recent_periods(date(2026, 12, 6), PeriodKind.FOUR_WEEKS, 3)
+    months = recent_periods(date(2026, 1, 10), PeriodKind.MONTH, 2)
+
+    assert [p.label for p in fours] == ["2026-P13", "2026-P12", "2026-P11"]
+    assert [p.label for p in months] == ["2026-01", "2025-12"]

@@ -67,7 +67,7 @@ class Snapshot:
     visits: pl.DataFrame
     missed_visits: pl.DataFrame
     worked_days: pl.DataFrame
-    rounds: pl.DataFrame
+    first_offers: pl.DataFrame
     care_workers: pl.DataFrame
     staff_movements: pl.DataFrame
     sickness: pl.DataFrame
@@ -107,6 +107,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "authorised_delay": STR,
         "status": STR,
         "referred_at": UTC_TIME,
+        "cascade_round": I64,
     },
     "visits": {
         "package_id": I64,
@@ -122,12 +123,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "travel_minutes": F64,
         "care_minutes": F64,
     },
-    "rounds": {
-        "care_worker_id": I64,
-        "day": DATE,
-        "travel_minutes": F64,
-        "contact_minutes": F64,
-    },
+    "first_offers": {"referral_id": I64, "responded_at": UTC_TIME, "respond_by": UTC_TIME},
     "care_workers": {"care_worker_id": I64, "provider_id": I64},
     "staff_movements": {"provider_id": I64, "care_worker_id": I64, "kind": STR, "on": DATE},
     "sickness": {
@@ -200,6 +196,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 """Every frame's columns and types, whichever path read it.
 
+The first offers are each referral's first round (KPI 1 keeps a miss from when that
+round ended with no provider taking it). Travel is only what call monitoring saw (the
+worked days); a saved round plan's travel is a planning figure and is not read here.
 A visit's `minutes` are its delivered minutes once delivery is recorded (measure 6), and
 its planned minutes × carers while none is, as for a visit a hospital stay suspended
 (measure 8); its `community` says the place was outside the home. The missed visits come
@@ -232,11 +231,18 @@ def empty_frame(name: str) -> pl.DataFrame:
 def snapshot_of(**frames: pl.DataFrame) -> Snapshot:
     """A snapshot from hand-built frames; tables not given are empty. For tests.
 
-    Visits may carry their `visit_id`, from which the missed visits are taken.
+    Visits may carry their `visit_id`, from which the missed visits are taken; referrals
+    without a `cascade_round` are in their first round.
     """
     visits = frames.get("visits")
     if visits is not None and "missed_visits" not in frames and "visit_id" in visits.columns:
         frames["missed_visits"] = visits.filter(pl.col("status") == "missed")
+    referrals = frames.get("referrals")
+    if referrals is not None:
+        first = pl.lit(1, I64)
+        if "cascade_round" in referrals.columns:
+            first = pl.col("cascade_round").fill_null(first)
+        frames["referrals"] = referrals.with_columns(cascade_round=first)
     built = {}
     for f in fields(Snapshot):
         given = frames.get(f.name)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from homecare.brokerage.tables import Referral
+from homecare.brokerage.tables import Offer, Referral
 from homecare.changes.tables import ProviderChange
 from homecare.community.tables import CommunityHours
 from homecare.delivery.tables import Visit, WorkedDay
@@ -42,7 +42,6 @@ from homecare.quality.tables import (
     TrainingRecord,
 )
 from homecare.reviews.tables import Review
-from homecare.rounds.tables import Round
 from homecare.workforce.tables import CareWorker
 
 
@@ -132,6 +131,7 @@ def statements_for(scope: Scope, window: Window) -> dict[str, Select[Any]]:
         Referral.authorised_delay,
         Referral.status,
         Referral.referred_at,
+        Referral.cascade_round,
     ).join(Lot, Lot.id == Referral.lot_id)
     referrals = by_council(referrals, Referral.council_id)
     if not scope.all_referrals and scope.provider_ids is not None:
@@ -174,9 +174,10 @@ def statements_for(scope: Scope, window: Window) -> dict[str, Select[Any]]:
             WorkedDay.day <= e,
             true() if scope.provider_ids is None else WorkedDay.care_worker_id.in_(workers),
         ),
-        "rounds": select(
-            Round.care_worker_id, Round.day, Round.travel_minutes, Round.contact_minutes
-        ).where(_in_providers(Round.provider_id, scope), Round.day >= s, Round.day <= e),
+        "first_offers": select(Offer.referral_id, Offer.responded_at, Offer.respond_by).where(
+            Offer.cascade_round == 1,
+            Offer.referral_id.in_(referrals.with_only_columns(Referral.id)),
+        ),
         "care_workers": select(CareWorker.id.label("care_worker_id"), CareWorker.provider_id).where(
             _in_providers(CareWorker.provider_id, scope)
         ),

@@ -26,13 +26,24 @@ from homecare.monitoring.periods import Period
 class Facts:
     """The snapshot with the joins and tags several measures share, each done once."""
 
-    def __init__(self, snapshot: Snapshot, periods: list[Period], as_of: datetime | None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        periods: list[Period],
+        as_of: datetime | None,
+        as_ofs: dict[str, datetime] | None = None,
+    ) -> None:
         self.snapshot = snapshot
         self.periods = list(dict.fromkeys(periods))
         self.as_of = as_of
+        self.as_ofs = as_ofs or {}
         self.days = day_table(self.periods)
-        self.frame = periods_frame(self.periods, as_of)
+        self.frame = periods_frame(self.periods, as_of, self.as_ofs)
         self._built: dict[str, pl.DataFrame] = {}
+
+    def as_of_for(self, period: str) -> datetime | None:
+        """A period's own as-at when it was given one, else the shared one."""
+        return self.as_ofs.get(period, self.as_of)
 
     def cached(self, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         """A frame built once however many KPIs or measures ask for it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -32,15 +32,24 @@ ROW_SCHEMA: dict[str, Any] = {
 }
 
 
-def periods_frame(periods: list[Period], as_of: datetime | None = None) -> pl.DataFrame:
-    """One row per period; `as_at` is its last day, or today while it is not over."""
-    today = as_of.astimezone(LONDON).date() if as_of is not None else None
+def periods_frame(
+    periods: list[Period],
+    as_of: datetime | None = None,
+    as_ofs: dict[str, datetime] | None = None,
+) -> pl.DataFrame:
+    """One row per period; `as_at` is its last day, or the as-at's day while it is not
+    over (a period's own as-at from `as_ofs`, else `as_of`)."""
+
+    def as_at_day(p: Period) -> date:
+        moment = (as_ofs or {}).get(p.label, as_of)
+        return p.end if moment is None else min(p.end, moment.astimezone(LONDON).date())
+
     return pl.DataFrame(
         {
             "period": [p.label for p in periods],
             "start": [p.start for p in periods],
             "end": [p.end for p in periods],
-            "as_at": [min(p.end, today) if today else p.end for p in periods],
+            "as_at": [as_at_day(p) for p in periods],
             "weekdays": [weekdays_in(p) for p in periods],
         },
         schema={

@@ -1,4 +1,10 @@
-"""Travel (measure 14) from call monitoring, or from the saved rounds where a day has none."""
+"""Travel (measure 14): only travel that happened, from call monitoring.
+
+A care worker's travel is the time from one visit's check-out to their next check-in the
+same London day (`delivery.worked_days`). A saved round plan's travel is a planning
+figure, shown as "planned travel" beside the plan, never counted here: planning rounds
+leaves measure 14 as it was.
+"""
 
 from __future__ import annotations
 
@@ -124,21 +130,12 @@ def worked_days_frame(attendance: pl.DataFrame) -> pl.DataFrame:
 
 
 def travel_days(snapshot: Snapshot) -> pl.DataFrame:
-    """Per care worker and London day: travel and direct-care minutes.
-
-    From the worked days call monitoring kept (`delivery.worked_days`) where the day has
-    any; otherwise from the saved round for that worker and day.
-    """
+    """Per care worker and London day: travel and direct-care minutes that call
+    monitoring saw (the worked days `delivery.worked_days` keeps)."""
     monitored = snapshot.worked_days.select(
         "care_worker_id", "day", travel="travel_minutes", care="care_minutes"
     )
-    rounds = (
-        snapshot.rounds.join(monitored, on=["care_worker_id", "day"], how="anti")
-        .group_by("care_worker_id", "day")
-        .agg(travel=pl.col("travel_minutes").sum(), care=pl.col("contact_minutes").sum())
-    )
-    both = pl.concat([monitored, rounds], how="vertical_relaxed")
-    return both.join(snapshot.care_workers, on="care_worker_id", how="inner")
+    return monitored.join(snapshot.care_workers, on="care_worker_id", how="inner")
 
 
 def m14(f: Facts) -> list[Figure]:

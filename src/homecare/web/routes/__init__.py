@@ -8,11 +8,13 @@ from homecare.errors import NotFound
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import WebRoute
 from homecare.web.routes import (
+    board,
     care_worker,
     changes,
     commissioner,
     my_care,
     offers,
+    package_changes,
     packages,
     queue,
     refer,
@@ -31,11 +33,13 @@ def unknown_page(request: Request, rest: str, ctx: WebContext = Depends(web_cont
 
 
 ROUTERS = (
+    board.router,
     refer.router,
     referrals.router,
     queue.router,
     offers.router,
     packages.router,
+    package_changes.router,
     commissioner.router,
     changes.router,
     rounds.router,

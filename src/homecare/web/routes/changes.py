@@ -54,8 +54,8 @@ DONE = {
     "reversed": "reversed. The package is back to its care before the change",
 }
 DECISIONS = (
-    ("approve", "Approve the change", "Keep the hours the provider proposed"),
-    ("amend", "Amend the change", "Set different weekly hours from the care before the change"),
+    ("approve", "Approve the change", "Keep the visits the provider proposed"),
+    ("amend", "Amend the change", "Keep the proposed visits, each scaled to weekly hours you set"),
     ("reverse", "Reverse the change", "Put the care back as it was before the change"),
 )
 NOTE_NEEDED = {"amend": "amending", "reverse": "reversing"}
@@ -72,6 +72,8 @@ class ChangeRow:
     trial_ends: date | None
     waited: str
     impact: ImpactFigures
+    words: str
+    """The change as the family reads it: 'Adds a 30-minute lunch visit every day; …'."""
 
 
 def percent_change(from_minutes: int, to_minutes: int) -> str:
@@ -100,6 +102,7 @@ def _rows(
                 trial_ends=change.submit_from - timedelta(days=1) if change.submit_from else None,
                 waited=format_waiting(now - queue.waiting_since(change)),
                 impact=impact_figures(impact_for(change, package), change.hourly_rate_pence),
+                words=queue.change_in_words(change, package),
             )
         )
     return rows
@@ -189,6 +192,7 @@ def _change_page(
         row=row,
         change=change,
         pattern=queue.pattern_rows(change, package),
+        words=row.words,
         package_minutes=package.weekly_minutes,
         decidable=change.status in DECIDABLE_STATUSES,
         decisions=DECISIONS,

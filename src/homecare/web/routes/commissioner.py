@@ -9,6 +9,7 @@ never appear and are "Page not found".
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from homecare.errors import Forbidden, NotFound
 from homecare.http import PathId
 from homecare.market import repository as market
 from homecare.monitoring import repository as oversight
-from homecare.monitoring.periods import Period, parse_period
+from homecare.monitoring.periods import Period, PeriodKind, parse_period, recent_periods
 from homecare.monitoring.schemas import KpiRow
 from homecare.monitoring.service import compute_return, kpis_report, latest_complete
 from homecare.packages.repository import provider_caseload
@@ -60,12 +61,30 @@ def _period(text: str | None, ctx: WebContext) -> Period:
     return parse_period(text)
 
 
-def _query(period: Period, provider_id: int | None, lot: int | None) -> str:
+def _as_at_now(text: str | None) -> bool:
+    """The "figures as at" choice: `now`, or the period's settled end (blank, `settled`)."""
+    if text is None or text.strip() in ("", "settled"):
+        return False
+    if text.strip() == "now":
+        return True
+    raise NotFound(f"no such choice {text!r}")
+
+
+def last_complete_week(today: date) -> Period:
+    """The last whole week (Monday to Sunday) before today: the weekly hours' week."""
+    return recent_periods(today - timedelta(days=7), PeriodKind.WEEK, 1)[0]
+
+
+def _query(
+    period: Period, provider_id: int | None, lot: int | None, as_at_now: bool = False
+) -> str:
     chosen: dict[str, Any] = {"period": period.label}
     if provider_id is not None:
         chosen["provider_id"] = provider_id
     if lot is not None:
         chosen["lot"] = lot
+    if as_at_now:
+        chosen["as_at"] = "now"
     return urlencode(chosen)
 
 
@@ -78,11 +97,13 @@ def kpis(
     period: str | None = None,
     provider_id: str | None = None,
     lot: str | None = None,
+    as_at: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     with ctx.transaction() as (session, me):
         require_council(me.actor, Permission.VIEW_KPIS)
         chosen, provider, lot_number = _period(period, ctx), _number(provider_id), _number(lot)
+        now_chosen = _as_at_now(as_at)
         report = kpis_report(
             session,
             actor=me.actor,
@@ -91,6 +112,7 @@ def kpis(
             lot=lot_number,
             now=ctx.now(),
             settings=ctx.settings,
+            as_at_now=now_chosen,
         )
         rows = report.rows
         headline = [r for r in rows if r.provider_id == provider and r.lot == lot_number]
@@ -108,12 +130,15 @@ def kpis(
             lot=lot_number,
             now=ctx.now(),
             settings=ctx.settings,
+            as_at_now=now_chosen,
         )
         return render(
             request,
             "commissioner/kpis.html",
             title="KPIs",
             period=report.period,
+            as_at_text=report.as_at_text,
+            as_at_now=now_chosen,
             choices=view.period_choices(ctx.now(), chosen),
             providers=market.contracted_providers(session, me.actor),
             lots=sorted(lot.number for lot in market.lots(session, me.actor)),
@@ -125,7 +150,7 @@ def kpis(
             by_lot=_grid(rows, provider, None, "lot") if lot_number is None else [],
             by_provider=_grid(rows, None, lot_number, "provider") if provider is None else [],
             trend=view.trend_table(trend),
-            query=_query(chosen, provider, lot_number),
+            query=_query(chosen, provider, lot_number, now_chosen),
             rag_rule=report.rag_rule,
         )
 
@@ -148,6 +173,7 @@ def kpi_trend_chart(
     period: str | None = None,
     provider_id: str | None = None,
     lot: str | None = None,
+    as_at: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     """The trend chart as an image: the page's policy keeps styles out of the page itself."""
@@ -161,6 +187,7 @@ def kpi_trend_chart(
             lot=_number(lot),
             now=ctx.now(),
             settings=ctx.settings,
+            as_at_now=_as_at_now(as_at),
         )
     return Response(
         view.trend_svg(points),
@@ -175,6 +202,7 @@ def download_return(
     period: str | None = None,
     provider_id: str | None = None,
     lot: str | None = None,
+    as_at: str | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     """The monitoring return the API gives, as a workbook or CSV, for the web session."""
@@ -188,6 +216,7 @@ def download_return(
             lot=_number(lot),
             now=ctx.now(),
             settings=ctx.settings,
+            as_at_now=_as_at_now(as_at),
         )
     return return_file(report, file_type)
 
@@ -213,6 +242,7 @@ def spend(
             today=today,
             committed=oversight.committed_spend(session, me.actor, where, today),
             delivered=oversight.delivered_spend(session, me.actor, where, chosen),
+            week=oversight.weekly_hours(session, me.actor, last_complete_week(today)),
         )
 
 
@@ -302,6 +332,7 @@ def provider(
             people=people,
             hours=hours,
             period=report.period,
+            as_at_text=report.as_at_text,
             kpis=[r for r in report.rows if r.provider_id == provider_id and r.lot is None],
             query=_query(latest, provider_id, None),
         )

@@ -21,6 +21,7 @@ from homecare.accounts.repository import provider_contacts
 from homecare.calendar import local_date
 from homecare.changes import consent
 from homecare.changes.repository import get_request, list_requests
+from homecare.changes.schemas import request_in_words
 from homecare.changes.tables import ConsentRequest
 from homecare.delivery.repository import coming_visits
 from homecare.errors import Conflict, InvalidInput, NotFound
@@ -124,6 +125,12 @@ def _form_package_id(form: FormData) -> int | None:
 
 def _requests(session: Session, actor: Actor, package_id: int) -> list[ConsentRequest]:
     return [r for r in list_requests(session, actor=actor) if r.package_id == package_id]
+
+
+def _pattern_lines(request: ConsentRequest) -> list[str]:
+    """The visits a request proposes, as the plan page words them."""
+    proposed = [(v["day"], v["band"], v["minutes"], v["carers"]) for v in request.to_pattern]
+    return pattern_in_words(proposed)
 
 
 def _provider_name(session: Session, actor: Actor, provider_id: int) -> str:
@@ -318,6 +325,8 @@ def _consent_page(
         open_requests=[r for r in requests if r.answer is None],
         answered=[r for r in requests if r.answer is not None][:10],
         hours_text=hours_text,
+        in_words=request_in_words,
+        pattern_lines=_pattern_lines,
         values=values if values is not None else suggested_answerer(me, person),
         errors=errors,
         done=CONSENT_DONE.get(done or ""),

@@ -14,6 +14,7 @@ from homecare.packages.repository import latest_packages, load_package, lot_numb
 from homecare.people.repository import person_names, person_or_none
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import WebRoute, render
+from homecare.web.routes.package_changes import change_section, done_message
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -49,6 +50,7 @@ def package(
         log_person_read(session, me.actor, ctx.now(), row.person_id, "package", "page")
         read = package_read(session, row, local_date(ctx.now()))
         person = person_or_none(session, me.actor, row.person_id)
+        section = change_section(session, me.actor, row, local_date(ctx.now()))
         name = f"{person.given_name} {person.family_name}" if person else f"Package {row.id}"
         return render(
             request,
@@ -57,5 +59,6 @@ def package(
             package=read,
             person=person,
             name=name,
-            done=DONE.get(done or ""),
+            done=DONE.get(done or "") or done_message(done),
+            section=section,
         )

@@ -59,10 +59,16 @@ CONTRACTS = {
 PERIOD_KINDS = {
     PeriodKind.WEEK.value: "Week",
     PeriodKind.FOUR_WEEKS.value: "4-week period",
+    PeriodKind.MONTH.value: "Calendar month",
     PeriodKind.QUARTER.value: "Quarter",
+    PeriodKind.HALF.value: "Half year",
     PeriodKind.YEAR.value: "Year",
 }
 FORMATS = {"xlsx": "Excel workbook (.xlsx)", "csv": "CSV (comma-separated values)"}
+AS_AT_CHOICES = {
+    "settled": "The end of the period (the figures stay the same whenever it is downloaded)",
+    "now": "Now",
+}
 
 
 def cannot_plan(session: Session, provider_id: int, day: date) -> str | None:
@@ -299,6 +305,7 @@ def _returns_page(
         periods=return_periods(kind, today),
         providers=[(p.id, p.name) for p in providers],
         formats=[(value, label, None) for value, label in FORMATS.items()],
+        as_at_choices=[(value, label, None) for value, label in AS_AT_CHOICES.items()],
         chosen=chosen or {},
         errors=errors,
     )
@@ -322,6 +329,7 @@ def download_return(
     provider: str = "",
     file_type: str = Query(default="xlsx", alias="format"),
     kind: str = PeriodKind.FOUR_WEEKS.value,
+    as_at: str = "settled",
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     """The return as `/monitoring/returns` gives it: a provider only ever gets its own."""
@@ -340,11 +348,12 @@ def download_return(
                     provider_id=provider_id,
                     now=ctx.now(),
                     settings=ctx.settings,
+                    as_at_now=as_at == "now",
                 )
             except InvalidInput:
                 errors["period"] = "Select the period the return is for"
         if errors:
-            chosen = {"period": period, "provider": provider, "format": file_type}
+            chosen = {"period": period, "provider": provider, "format": file_type, "as_at": as_at}
             today = local_date(ctx.now())
             return _returns_page(request, session, me, today, kind, errors=errors, chosen=chosen)
     return return_file(report, file_type)
