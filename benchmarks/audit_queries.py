@@ -66,20 +66,26 @@ def fill(engine: Engine, rows: int) -> float:
     """Puts `rows` reads into the log; gives the seconds it took, indexes included."""
     started = time.perf_counter()
     sqlite = engine.dialect.name == "sqlite"
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         # Users are not foreign-keyed here: the log is what is measured, not the accounts.
+        # SQLite reads this pragma only outside a transaction, and every transaction of the
+        # store begins IMMEDIATE, so it goes to the driver's connection before one begins.
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        else:
-            conn.exec_driver_sql(
-                "ALTER TABLE record_access DROP CONSTRAINT fk_record_access_user_id_user_account"
-            )
-        conn.exec_driver_sql("DROP INDEX ix_record_access_person_at")
-        conn.exec_driver_sql("DROP INDEX ix_record_access_user_at")
-        params = {"rows": rows, "span": SPAN_SECONDS, "users": USERS, "people": PEOPLE}
-        conn.execute(text(SQLITE_FILL if sqlite else POSTGRES_FILL), params)
-        for statement in INDEXES:
-            conn.exec_driver_sql(statement)
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            dbapi.execute("PRAGMA foreign_keys=OFF")
+        with conn.begin():
+            if not sqlite:
+                conn.exec_driver_sql(
+                    "ALTER TABLE record_access"
+                    " DROP CONSTRAINT fk_record_access_user_id_user_account"
+                )
+            conn.exec_driver_sql("DROP INDEX ix_record_access_person_at")
+            conn.exec_driver_sql("DROP INDEX ix_record_access_user_at")
+            params = {"rows": rows, "span": SPAN_SECONDS, "users": USERS, "people": PEOPLE}
+            conn.execute(text(SQLITE_FILL if sqlite else POSTGRES_FILL), params)
+            for statement in INDEXES:
+                conn.exec_driver_sql(statement)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # What autovacuum does to a table in service: statistics and the visibility map.
         conn.exec_driver_sql("ANALYZE" if sqlite else "VACUUM ANALYZE record_access")

@@ -96,8 +96,8 @@ BATTERIES: tuple[Battery, ...] = (
         figures=(
             Figure("tests", ("tests",)),
             Figure("tests failed", ("failed",)),
-            Figure("tenancy probes", ("tenancy_probes", "probes")),
-            Figure("tenancy probe problems", ("tenancy_probes", "problems")),
+            Figure("tenancy probes", ("tenancy_probes", ANY, "probes")),
+            Figure("tenancy probe problems", ("tenancy_probes", ANY, "problems")),
         ),
         junit=True,
     ),

@@ -164,7 +164,7 @@ def test_simulate_plays_the_weeks_asked_for(tmp_path: Path) -> None:
     summary = json.loads(summary_path.read_text())
     assert summary["delivery"]["period"] == {"from": "2026-11-23", "to": "2026-12-06"}
     assert 9_000 <= summary["visits"]["planned"] <= 11_000
-    assert "Playing 2 weeks of delivery" in result.stdout
+    assert "Playing delivery from 2026-11-23 to 2026-12-06 23:30" in result.stdout
 
 
 def test_an_unknown_area_is_refused_with_the_choices(tmp_path: Path) -> None:
