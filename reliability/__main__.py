@@ -141,7 +141,7 @@ BATTERIES: tuple[Battery, ...] = (
     Battery(
         "audit_queries",
         "benchmarks/audit_queries.py",
-        ("benchmarks/audit_queries.py",),
+        ("-m", "benchmarks.audit_queries"),
         quick=("--rows", "20000"),
         figures=(
             Figure("audit checks", ("checks",)),
