@@ -17,12 +17,12 @@ def print_summary(summary: dict[str, Any], council: str) -> None:
     console.rule(f"{council}: {period['from']} to {period['to']}")
     console.print(
         f"People receiving care: [bold]{summary['people']}[/bold]   "
-        f"Weekly hours: [bold]{summary['weekly_hours']:,.1f}[/bold]   "
+        f"Commissioned weekly hours: [bold]{summary['weekly_hours']:,.1f}[/bold]   "
         f"Two-handed share of hours: [bold]{summary['two_handed_share']:.1%}[/bold]   "
-        f"Referrals this month: [bold]{summary['referrals']}[/bold]"
+        f"Referrals in these four weeks: [bold]{summary['referrals']}[/bold]"
     )
     providers = Table(title="Packages by provider")
-    for column in ("Provider", "Packages", "Weekly hours"):
+    for column in ("Provider", "Packages", "Commissioned weekly hours"):
         providers.add_column(column, justify="left" if column == "Provider" else "right")
     for name, row in summary["packages_by_provider"].items():
         providers.add_row(name, str(row["packages"]), f"{row['weekly_hours']:,.1f}")
