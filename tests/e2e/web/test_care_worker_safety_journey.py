@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from homecare.access import SYSTEM_ACTOR, Role
-from homecare.calendar import LONDON
+from homecare.access import Role
 from homecare.db import make_engine, unit_of_work
-from homecare.delivery.schedule import assign_carers, generate_visits
-from homecare.delivery.tables import CallEvent, Visit
-from homecare.pattern import Day, PlannedVisit, TimeBand
+from homecare.delivery.tables import CallEvent
+from homecare.pattern import TimeBand
 from tests.e2e.web.conftest import Site, check_accessibility, screenshot
 from tests.e2e.web.steps import heading, sign_in
-from tests.support.caseload import hire_care_worker, place_package
+from tests.e2e.web.todays_visits import todays_visits
 
 Page = Any
 CARER = "safe_carer"
@@ -43,51 +40,17 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(site: Site) -> Seeded:
     """Today's morning and lunch calls for one person, both Ama's."""
-    today = datetime.now(LONDON).date()
-    pattern = [
-        PlannedVisit(day, band, 30, 1) for day in Day for band in (TimeBand.MORNING, TimeBand.LUNCH)
-    ]
-    engine = make_engine(site.database_url)
-    try:
-        placed = place_package(
-            engine, site.world, nhs_number=next(site.nhs_numbers), pattern=pattern, starts_on=today
-        )
-        worker = hire_care_worker(engine, site.world, name="Ama Owusu")
-        with unit_of_work(engine) as s:
-            now = datetime.now(UTC)
-            generate_visits(
-                s,
-                actor=SYSTEM_ACTOR,
-                at=now,
-                start=today,
-                end=today,
-                package_ids=[placed.package_id],
-            )
-            visits = {
-                v.band: v
-                for v in s.scalars(select(Visit).where(Visit.package_id == placed.package_id))
-            }
-            for band in ("morning", "lunch"):
-                assign_carers(
-                    s,
-                    actor=SYSTEM_ACTOR,
-                    at=now,
-                    visit_id=visits[band].id,
-                    care_worker_ids=[worker.care_worker_id],
-                )
-            seeded = Seeded(
-                morning=visits["morning"].id,
-                lunch=visits["lunch"].id,
-                place=(visits["morning"].latitude, visits["morning"].longitude),
-            )
-    finally:
-        engine.dispose()
+    made = todays_visits(
+        site, bands=(TimeBand.MORNING, TimeBand.LUNCH), staffed=("morning", "lunch"),
+        carer="Ama Owusu",
+    )  # fmt: skip
+    seeded = Seeded(morning=made.visits["morning"], lunch=made.visits["lunch"], place=made.place)
     site.add_user(
         CARER,
         "Ama Owusu",
         Role.CARE_WORKER,
         site.world.providers["Aire Homecare"],
-        care_worker_id=worker.care_worker_id,
+        care_worker_id=made.carer.care_worker_id,
     )
     return seeded
 

@@ -15,56 +15,22 @@ import urllib.request
 from datetime import UTC, datetime
 
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from homecare.access import SYSTEM_ACTOR
-from homecare.calendar import LONDON
-from homecare.db import make_engine, unit_of_work
-from homecare.delivery.schedule import assign_carers, generate_visits
-from homecare.delivery.tables import Visit
-from homecare.pattern import Day, PlannedVisit, TimeBand
+from homecare.pattern import TimeBand
 from tests.e2e.web.conftest import BOARD_REFRESH_SECONDS, Site, check_accessibility, screenshot
 from tests.e2e.web.steps import heading, sign_in
-from tests.support.caseload import Worker, hire_care_worker, place_package
+from tests.e2e.web.todays_visits import todays_visits
+from tests.support.caseload import Worker
 
 PROVIDER = "Wortley Care"
 
 
 def _todays_visits(site: Site) -> tuple[Worker, list[int]]:
-    today = datetime.now(LONDON).date()
-    pattern = [PlannedVisit(day, band, 30, 1) for day in Day for band in TimeBand]
-    engine = make_engine(site.database_url)
-    try:
-        placed = place_package(
-            engine,
-            site.world,
-            provider=PROVIDER,
-            nhs_number=next(site.nhs_numbers),
-            pattern=pattern,
-            starts_on=today,
-        )
-        kit = hire_care_worker(engine, site.world, provider=PROVIDER, name="Kit Ellis")
-        with unit_of_work(engine) as s:
-            now = datetime.now(UTC)
-            generate_visits(
-                s, actor=SYSTEM_ACTOR, at=now, start=today, end=today,
-                package_ids=[placed.package_id],
-            )  # fmt: skip
-            ids = list(
-                s.scalars(
-                    select(Visit.id)
-                    .where(Visit.package_id == placed.package_id)
-                    .order_by(Visit.window_start)
-                )
-            )
-            for visit_id in ids:
-                assign_carers(
-                    s, actor=SYSTEM_ACTOR, at=now, visit_id=visit_id,
-                    care_worker_ids=[kit.care_worker_id],
-                )  # fmt: skip
-        return kit, ids
-    finally:
-        engine.dispose()
+    made = todays_visits(
+        site, bands=list(TimeBand), staffed=[b.value for b in TimeBand], carer="Kit Ellis",
+        provider=PROVIDER,
+    )  # fmt: skip
+    return made.carer, list(made.visits.values())
 
 
 def _check_in(site: Site, kit: Worker, visit_id: int) -> None:
