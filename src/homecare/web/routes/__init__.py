@@ -10,6 +10,7 @@ from homecare.web.render import WebRoute
 from homecare.web.routes import (
     board,
     care_worker,
+    care_workers,
     changes,
     commissioner,
     my_care,
@@ -19,6 +20,7 @@ from homecare.web.routes import (
     queue,
     refer,
     referrals,
+    returns,
     rounds,
 )
 
@@ -43,6 +45,8 @@ ROUTERS = (
     commissioner.router,
     changes.router,
     rounds.router,
+    care_workers.router,
+    returns.router,
     care_worker.router,
     my_care.router,
     fallback,
