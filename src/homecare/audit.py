@@ -140,6 +140,7 @@ PLAIN_DETAIL = frozenset(
         "resumed_visits",
         "round",
         "rows",
+        "seconds",
         "suspended_visits",
         "to_pattern",
         "to_weekly_minutes",

@@ -252,6 +252,18 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     assert generated["created"] > 0
     # A small day: one package's two calls, so the search is short.
     j.call("POST", "/rounds/optimise", "Aire Homecare", body={"day": "2026-10-09", "time_limit": 1})
+    # Re-optimising as a job writes the search and, when the job runs, the new plan; undo
+    # puts the first plan back.
+    search = {"time_limit": 1}
+    j.call(
+        "POST",
+        "/round-plans/{day}/searches",
+        "Aire Homecare",
+        body=search,
+        audits=2,
+        day="2026-10-09",
+    )
+    j.call("POST", "/round-plans/{day}/undo", "Aire Homecare", day="2026-10-09")
     j.call("POST", "/rounds/{day}/visits", "Aire Homecare", day="2026-10-09")
     visits = client.get(
         f"/visits?package_id={package_id}", headers=auth(world.tokens["Aire Homecare"])

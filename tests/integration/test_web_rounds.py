@@ -120,19 +120,49 @@ def test_a_manager_re_optimises_the_day_and_sees_the_new_plan(
     sign_in(browser, AIRE)
 
     sent = optimise(browser)
-    page = browser.get(sent.headers["location"])
+    progress = browser.get(sent.headers["location"], follow_redirects=False)
+    page = browser.get(progress.headers["location"])
 
     assert sent.status_code == 303
-    assert sent.headers["location"] == f"/app/rounds/{DAY}?done=optimised"
-    assert "Rounds re-optimised. The new plan is shown below." in page.text
+    assert sent.headers["location"] == f"/app/rounds/{DAY}/searches/1"
+    # The job ran once the request was answered; its page now sends on to the new plan.
+    assert progress.headers["location"] == f"/app/rounds/{DAY}?search=1&done=optimised"
+    assert "Rounds re-optimised. The plan&#39;s figures before and after are below." in page.text
+    before_after = page.text.split('id="before-after"', 1)[1].split("</table>", 1)[0]
+    assert "Visits due" in before_after and "no plan" in before_after
     figures = re.sub(r"\s+", " ", page.text)
     assert 'Visits</dt> <dd class="govuk-summary-list__value">6</dd>' in figures
     assert 'Visits not placed</dt> <dd class="govuk-summary-list__value">0</dd>' in figures
     assert "Travel per hour of care" in page.text
-    assert page.text.count("Margaret Holroyd") >= 6  # every visit in the tables
+    # The actions come before the plan, and undo is offered.
+    assert page.text.index('id="optimise"') < page.text.index("The plan</h2>")
+    assert "Undo the re-optimisation" in page.text
+    rounds = page.text.split('id="rounds"', 1)[1].split("</table>", 1)[0]
+    assert "Aisha Khan" in rounds or "Ben Carter" in rounds
     assert '<svg class="app-timeline"' in page.text
     assert f'data-geojson="/app/rounds/{DAY}.geojson"' in page.text
     assert "style=" not in page.text.split("<main", 1)[1]
+
+
+def test_picking_one_care_worker_shows_their_round_alone_with_every_visit(
+    browser: TestClient, aire_day: Day
+) -> None:
+    sign_in(browser, AIRE)
+    optimise(browser)
+    every = browser.get(f"/app/rounds/{DAY}")
+    picked_id = re.findall(r'<option value="(\d+)"', every.text)[0]
+
+    page = browser.get(f"/app/rounds/{DAY}?carer={picked_id}")
+
+    heading = page.text.split('id="round-heading">', 1)[1].split("</h2>", 1)[0]
+    name = "Aisha Khan" if "Aisha Khan" in heading else "Ben Carter"
+    other = "Ben Carter" if name == "Aisha Khan" else "Aisha Khan"
+    assert f"{name}'s round" in heading
+    assert f'<option value="{picked_id}" selected>' in page.text
+    assert f'data-carer="{picked_id}"' in page.text
+    table = page.text.split('id="round"', 1)[1].split("</table>", 1)[0]
+    assert other not in table and table.count("<tr") >= 2
+    assert "Show every care worker" in page.text
 
 
 def test_the_map_data_is_the_providers_rounds_as_lines_and_stops(
@@ -292,7 +322,7 @@ def test_a_care_workers_page_shows_their_shifts_and_todays_round(
     sign_in(browser, AIRE)
     optimise(browser)
     rounds = browser.get(f"/app/rounds/{DAY}").text
-    worker = re.findall(r'href="/app/care-workers/(\d+)">([^<]+)</a>', rounds)[0]
+    worker = re.findall(rf'href="/app/rounds/{DAY}\?carer=(\d+)">([^<]+)</a>', rounds)[0]
 
     page = browser.get(f"/app/care-workers/{worker[0]}")
 

@@ -17,7 +17,7 @@ from homecare.delivery.schedule import carers_from_rounds
 from homecare.delivery.undo import undo_not_at_home
 from homecare.delivery.visit_actions import acknowledge_alert
 from homecare.people.service import record_person
-from homecare.rounds.service import optimise_day
+from homecare.rounds.searches import start_search, undo_search
 from homecare.timebank.service import bank
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -56,7 +56,8 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
         "POST /referrals/{referral_id}/withdraw",
         brokerage.withdraw_referral,
     ),
-    "POST /app/rounds/{day}/optimise": ("POST /rounds/optimise", optimise_day),
+    "POST /app/rounds/{day}/optimise": ("POST /round-plans/{day}/searches", start_search),
+    "POST /app/rounds/{day}/undo": ("POST /round-plans/{day}/undo", undo_search),
     "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
     "POST /app/today/visits/{visit_id}/undo-not-at-home": (

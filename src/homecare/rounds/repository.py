@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, scoped
+from homecare.errors import NotFound
 from homecare.people.tables import Person
-from homecare.rounds.schemas import GeoJson, PlanRead, RoundRead, StopRead, UnassignedRead
-from homecare.rounds.tables import Round, RoundPlan
+from homecare.rounds.schemas import (
+    GeoJson,
+    PlanRead,
+    RoundRead,
+    SearchFigure,
+    SearchRead,
+    StopRead,
+    UnassignedRead,
+)
+from homecare.rounds.searches import is_stalled, search_figures
+from homecare.rounds.tables import Round, RoundPlan, RoundSearch
 from homecare.workforce.tables import CareWorker
 
 
@@ -128,3 +138,46 @@ def rounds_as_geojson(session: Session, actor: Actor, day: date) -> GeoJson:
             for s in r.stops
         ]
     return GeoJson(features=features)
+
+
+def readable_searches(actor: Actor) -> Select[Any]:
+    """A provider's re-optimisations are its managers' to see."""
+    return scoped(actor, select(RoundSearch), provider=lambda org: RoundSearch.provider_id == org)
+
+
+def search_read(search: RoundSearch, now: datetime) -> SearchRead:
+    stalled = is_stalled(search, now)
+    return SearchRead(
+        id=search.id,
+        day=search.day,
+        state="failed" if stalled else search.state,
+        seconds=search.seconds,
+        requested_at=search.requested_at,
+        started_at=search.started_at,
+        finished_at=search.finished_at,
+        message="The search stopped without finishing. Start it again."
+        if stalled
+        else search.message,
+        plan_id=search.plan_id,
+        had_plan_before=search.previous is not None,
+        figures=[SearchFigure(**row) for row in search_figures(search)],
+    )
+
+
+def search_of_day(
+    session: Session, actor: Actor, day: date, search_id: int, now: datetime
+) -> SearchRead:
+    search = session.scalars(
+        readable_searches(actor).where(RoundSearch.id == search_id, RoundSearch.day == day)
+    ).first()
+    if search is None:
+        raise NotFound(f"no re-optimisation {search_id} of {day.isoformat()}")
+    return search_read(search, now)
+
+
+def latest_search(session: Session, actor: Actor, day: date, now: datetime) -> SearchRead | None:
+    """The day's most recent re-optimisation, for the page's undo and progress."""
+    search = session.scalars(
+        readable_searches(actor).where(RoundSearch.day == day).order_by(RoundSearch.id.desc())
+    ).first()
+    return search_read(search, now) if search is not None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 
 from homecare.access import Permission, load_readable, require
 from homecare.errors import InvalidInput, NotFound
@@ -16,13 +16,17 @@ from homecare.rounds.repository import (
     round_read,
     rounds_as_geojson,
     rounds_of_day,
+    search_of_day,
 )
 from homecare.rounds.schemas import (
     GeoJson,
     OptimiseDay,
     PlanRead,
     RoundRead,
+    SearchRead,
+    StartSearch,
 )
+from homecare.rounds.searches import run_search, start_search, undo_search
 from homecare.rounds.service import optimise_day
 from homecare.rounds.tables import Round
 from homecare.rounds.travel import travel_source
@@ -86,3 +90,41 @@ def optimise(body: OptimiseDay, ctx: RequestContext = Depends(authenticated)) ->
             time_limit=body.time_limit,
         )
         return plan_read(outcome.plan)
+
+
+@router.post("/round-plans/{day}/searches", response_model=SearchRead, status_code=202)
+def start_day_search(
+    day: WrittenDate,
+    body: StartSearch,
+    background: BackgroundTasks,
+    ctx: RequestContext = Depends(authenticated),
+) -> SearchRead:
+    """Starts re-optimising the day as a job (202); read its progress at the search's address.
+    When done, the day's plan is replaced and the old one kept for `POST .../undo`."""
+    with ctx.transaction() as (session, actor):
+        search = start_search(session, actor=actor, at=ctx.now(), day=day, seconds=body.time_limit)
+        read = search_of_day(session, actor, day, search.id, ctx.now())
+    background.add_task(
+        run_search, ctx.engine, read.id, actor=actor, now=ctx.clock.now,
+        travel=travel_source(ctx.settings),
+    )  # fmt: skip
+    return read
+
+
+@router.get("/round-plans/{day}/searches/{search_id}", response_model=SearchRead)
+def get_day_search(
+    day: WrittenDate, search_id: PathId, ctx: RequestContext = Depends(authenticated)
+) -> SearchRead:
+    """Where a re-optimisation stands and, once done, the plan's figures before and after."""
+    with ctx.transaction() as (session, actor):
+        require(actor, Permission.MANAGE_WORKFORCE)
+        return search_of_day(session, actor, day, search_id, ctx.now())
+
+
+@router.post("/round-plans/{day}/undo", response_model=SearchRead)
+def undo_day_search(day: WrittenDate, ctx: RequestContext = Depends(authenticated)) -> SearchRead:
+    """Puts back the plan the day's last re-optimisation replaced, while its plan is still
+    the day's (409 otherwise)."""
+    with ctx.transaction() as (session, actor):
+        search = undo_search(session, actor=actor, at=ctx.now(), day=day)
+        return search_of_day(session, actor, day, search.id, ctx.now())

@@ -71,3 +71,34 @@ class OptimiseDay(BaseModel):
 class GeoJson(BaseModel):
     type: str = "FeatureCollection"
     features: list[dict[str, Any]]
+
+
+class StartSearch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit: float = Field(default=5.0, ge=1, le=30, description="Seconds of search")
+
+
+class SearchFigure(BaseModel):
+    key: str
+    label: str
+    before: float | None
+    after: float | None
+    better: str
+
+
+class SearchRead(BaseModel):
+    """A re-optimisation job: where it stands and, once done, the plan's figures before and
+    after. `state` is waiting, searching, done, failed or undone."""
+
+    id: int
+    day: date
+    state: str
+    seconds: float
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    message: str
+    plan_id: int | None
+    had_plan_before: bool
+    figures: list[SearchFigure]

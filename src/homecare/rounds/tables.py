@@ -23,6 +23,9 @@ class RoundPlan(Base):
     seed: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
     measures: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    search_id: Mapped[int | None] = mapped_column(Integer)
+    """The re-optimisation that saved this plan, which undo can take back; none when the
+    plan was saved otherwise."""
     rounds: Mapped[list[Round]] = relationship(
         cascade="all, delete-orphan", order_by="Round.id", back_populates="plan"
     )
@@ -82,3 +85,28 @@ class UnassignedVisit(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     reason: Mapped[str] = mapped_column(String(300))
     details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class RoundSearch(Base):
+    """One asked-for re-optimisation of a day, run as a job: where it stands, the plan's
+    figures before and after, and the plan it replaced, so the manager can go back to it."""
+
+    __tablename__ = "round_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(12))
+    """waiting, searching, done, failed or undone."""
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    """The plan the search saved; undo is allowed only while it is still the day's plan."""
+    before: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    previous: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    """The replaced plan written out whole (rounds, stops, unplaced visits), or none."""

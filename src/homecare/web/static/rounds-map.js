@@ -1,5 +1,7 @@
-// Draws the day's rounds on a Leaflet map: a line per round and a dot per visit, in the
-// colours of the key. There are no map tiles; the tables on the page say the same in text.
+// Draws the day's rounds on a Leaflet map: a line per round and a dot per visit, in each
+// round's colour; with one care worker picked, their round in colour and the rest in grey.
+// Under them, without any tile server, the area's LSOA boundaries and postcode points.
+// The tables on the page say the same in text.
 (function drawRounds() {
   const element = document.getElementById("rounds-map");
   const L = window.L;
@@ -7,43 +9,80 @@
     return;
   }
   element.replaceChildren();
-  const map = L.map(element, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
-  const colourOf = (roundId) => {
-    const swatch = document.querySelector(`.app-legend [data-round-id="${roundId}"]`);
-    return swatch ? window.getComputedStyle(swatch).backgroundColor : "#0b0c0c";
-  };
-  const style = (feature) => ({ color: colourOf(feature.properties.round_id), weight: 4, opacity: 0.85 });
+  const map = L.map(element, {
+    attributionControl: false,
+    scrollWheelZoom: false,
+    zoomSnap: 0.25,
+    preferCanvas: true,
+  });
+  const picked = element.dataset.carer ? Number(element.dataset.carer) : null;
+  const faded = "#b1b4b6";
+  const isPicked = (feature) => picked === null || feature.properties.care_worker_id === picked;
+  const colourOf = (feature) => (isPicked(feature) ? feature.properties.colour : faded);
+  const style = (feature) => ({
+    color: colourOf(feature),
+    weight: isPicked(feature) && picked !== null ? 5 : 3,
+    opacity: isPicked(feature) ? 0.9 : 0.6,
+  });
   const stop = (feature, latlng) =>
     L.circleMarker(latlng, {
-      radius: 7,
+      radius: isPicked(feature) ? 7 : 4,
       color: "#ffffff",
-      weight: 2,
-      fillColor: colourOf(feature.properties.round_id),
+      weight: isPicked(feature) ? 2 : 1,
+      fillColor: colourOf(feature),
       fillOpacity: 1,
     });
   const label = (feature, layer) => {
-    if (feature.properties.label) {
+    if (feature.properties.label && isPicked(feature)) {
       layer.bindTooltip(feature.properties.label);
     }
   };
-  fetch(element.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-    .then((response) => {
-      if (!response.ok) {
-        throw new Error(`the rounds could not be loaded (${response.status})`);
-      }
-      return response.json();
-    })
+  const load = (url) =>
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } }).then(
+      (response) => {
+        if (!response.ok) {
+          throw new Error(`the map could not be loaded (${response.status})`);
+        }
+        return response.json();
+      },
+    );
+  const background = (data) =>
+    L.geoJSON(data, {
+      interactive: false,
+      style: () => ({ color: "#6f777b", weight: 1, opacity: 0.7 }),
+      pointToLayer: (_feature, latlng) =>
+        L.circleMarker(latlng, { radius: 1.5, stroke: false, fillColor: "#6f777b", fillOpacity: 0.5 }),
+    });
+  load(element.dataset.geojson)
     .then((data) => {
-      const layer = L.geoJSON(data, { style, pointToLayer: stop, onEachFeature: label }).addTo(map);
-      const bounds = layer.getBounds();
+      const ordered = picked === null ? data.features : [...data.features].sort((a, b) => isPicked(a) - isPicked(b));
+      const rounds = L.geoJSON({ type: "FeatureCollection", features: ordered }, {
+        style,
+        pointToLayer: stop,
+        onEachFeature: label,
+      });
+      const focus = L.geoJSON({ type: "FeatureCollection", features: data.features.filter(isPicked) });
+      const bounds = focus.getBounds();
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
       } else {
         map.setView([53.7956, -1.5906], 14);
       }
       element.dataset.drawn = String(data.features.length);
+      const drawRoundsOnTop = () => rounds.addTo(map);
+      if (!element.dataset.area) {
+        drawRoundsOnTop();
+        return;
+      }
+      load(element.dataset.area)
+        .then((area) => {
+          background(area).addTo(map);
+          element.dataset.areaDrawn = String(area.features.length);
+        })
+        .catch(() => {})
+        .finally(drawRoundsOnTop);
     })
     .catch((error) => {
-      element.textContent = `The map could not be drawn: ${error.message}. The tables below list the rounds.`;
+      element.textContent = `The map could not be drawn: ${error.message}. The tables list the rounds.`;
     });
 })();
