@@ -32,6 +32,7 @@ from homecare.audit import PERSONAL_DETAIL, PLAIN_DETAIL, AuditEvent
 from homecare.backup import fingerprints
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
+from homecare.jobs import wait_for_jobs
 from tests.conftest import auth
 from tests.integration.test_quality_records_api import KINDS as QUALITY_KINDS
 from tests.integration.test_quality_records_api import Aire
@@ -97,6 +98,7 @@ class Journey:
             headers=auth(self.world.tokens.get(token, token)),
         )
         assert response.is_success, f"{method} {route}: {response.status_code} {response.text}"
+        wait_for_jobs()  # a job the write started writes its own audit rows
         answer: Json = response.json() if response.content else {}
         after = _all_counts(self.engine)
         expected = audits(answer) if callable(audits) else audits

@@ -11,19 +11,13 @@ from sqlalchemy import Engine, select
 
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
+from homecare.jobs import wait_for_jobs
 from homecare.rounds.tables import Round, RoundPlan, RoundSearch, RoundStop
-from tests.integration.test_web_auth import sign_in
-from tests.integration.test_web_rounds import (  # noqa: F401 - the fixtures, shared
-    AIRE,
-    DAY,
-    Day,
-    aire_day,
-    browser,
-    error_summary,
-    optimise,
-    post,
-)
 from tests.conftest import auth
+from tests.integration.test_web_auth import sign_in
+from tests.integration.test_web_rounds import AIRE, DAY, Day, error_summary, optimise, post
+from tests.integration.test_web_rounds import aire_day as aire_day  # the fixtures, shared
+from tests.integration.test_web_rounds import browser as browser
 from tests.support.world import World
 
 PROVIDER = "Aire Homecare"
@@ -97,8 +91,7 @@ def test_a_second_search_while_one_runs_is_refused_with_what_to_do(
     progress = browser.get(f"/app/rounds/{DAY}/searches/1")
 
     assert error_summary(refused) == [
-        "A search for this day is already running. Wait for it to finish, then look at its "
-        "rounds"
+        "A search for this day is already running. Wait for it to finish, then look at its rounds"
     ]
     assert "Searching for shorter rounds: 0 of 5 seconds." in progress.text
     assert 'hx-trigger="every 1s"' in progress.text
@@ -132,6 +125,7 @@ def test_the_api_starts_a_search_reads_it_and_undoes_it(
     token = auth(world.tokens[PROVIDER])
 
     started = client.post(f"/round-plans/{DAY}/searches", json={"time_limit": 1}, headers=token)
+    wait_for_jobs()
     read = client.get(f"/round-plans/{DAY}/searches/{started.json()['id']}", headers=token)
     undone = client.post(f"/round-plans/{DAY}/undo", headers=token)
     again = client.post(f"/round-plans/{DAY}/undo", headers=token)
@@ -151,6 +145,7 @@ def test_undo_after_the_plan_changed_is_a_conflict(
 ) -> None:
     token = auth(world.tokens[PROVIDER])
     client.post(f"/round-plans/{DAY}/searches", json={"time_limit": 1}, headers=token)
+    wait_for_jobs()
     client.post("/rounds/optimise", json={"day": DAY, "time_limit": 1}, headers=token)
 
     refused = client.post(f"/round-plans/{DAY}/undo", headers=token)
@@ -175,6 +170,7 @@ def test_another_provider_cannot_read_or_undo_aires_search(
 ) -> None:
     aire, wortley = auth(world.tokens[PROVIDER]), auth(world.tokens["Wortley Care"])
     started = client.post(f"/round-plans/{DAY}/searches", json={"time_limit": 1}, headers=aire)
+    wait_for_jobs()
 
     read = client.get(f"/round-plans/{DAY}/searches/{started.json()['id']}", headers=wortley)
     undo = client.post(f"/round-plans/{DAY}/undo", headers=wortley)

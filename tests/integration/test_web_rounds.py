@@ -24,6 +24,7 @@ from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.delivery.schedule import generate_visits
 from homecare.delivery.tables import Visit, VisitCarer
+from homecare.jobs import wait_for_jobs
 from homecare.workforce.schemas import CareWorkerCreate
 from homecare.workforce.service import add_care_worker
 from tests.integration.test_web_auth import csrf_token, give_password, sign_in, title
@@ -88,8 +89,11 @@ def post(browser: TestClient, page: str, action: str, **fields: str) -> httpx.Re
 
 
 def optimise(browser: TestClient, seconds: str = "1") -> httpx.Response:
+    """Asks for a search and waits for its job, as a manager waits on its progress page."""
     page = f"/app/rounds/{DAY}"
-    return post(browser, page, f"{page}/optimise", **{"time-limit": seconds})
+    sent = post(browser, page, f"{page}/optimise", **{"time-limit": seconds})
+    wait_for_jobs()
+    return sent
 
 
 def error_summary(response: httpx.Response) -> list[str]:

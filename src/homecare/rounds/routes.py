@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query
+from fastapi import APIRouter, Depends, Query
 
 from homecare.access import Permission, load_readable, require
 from homecare.errors import InvalidInput, NotFound
 from homecare.http import PathId, RequestContext, WrittenDate, authenticated
+from homecare.jobs import start_job
 from homecare.rounds.repository import (
     plan_of_day,
     plan_read,
@@ -96,7 +97,6 @@ def optimise(body: OptimiseDay, ctx: RequestContext = Depends(authenticated)) ->
 def start_day_search(
     day: WrittenDate,
     body: StartSearch,
-    background: BackgroundTasks,
     ctx: RequestContext = Depends(authenticated),
 ) -> SearchRead:
     """Starts re-optimising the day as a job (202); read its progress at the search's address.
@@ -104,7 +104,8 @@ def start_day_search(
     with ctx.transaction() as (session, actor):
         search = start_search(session, actor=actor, at=ctx.now(), day=day, seconds=body.time_limit)
         read = search_of_day(session, actor, day, search.id, ctx.now())
-    background.add_task(
+    start_job(
+        "round-search",
         run_search, ctx.engine, read.id, actor=actor, now=ctx.clock.now,
         travel=travel_source(ctx.settings),
     )  # fmt: skip

@@ -23,7 +23,7 @@ from homecare.db import unit_of_work
 from homecare.errors import Conflict, NotFound
 from homecare.rounds.day import due_visits, on_shift
 from homecare.rounds.plan_copy import plan_from_copy, plan_to_copy
-from homecare.rounds.service import optimise_day, planning_provider
+from homecare.rounds.service import planning_provider, prepare_day, save_day, search_day
 from homecare.rounds.tables import RoundPlan, RoundSearch
 from homecare.rounds.travel import TravelMatrixSource
 
@@ -123,21 +123,24 @@ def run_search(
             return
         search.state, search.started_at = "searching", now()
     try:
+        # Read, search with no transaction open (so the pages stay free to read and write),
+        # then save: the plan replaced is the one that is the day's at that moment.
+        with unit_of_work(engine) as session:
+            search = session.get(RoundSearch, search_id)
+            assert search is not None
+            prepared = prepare_day(
+                session, actor=actor, provider_id=search.provider_id, day=search.day,
+                travel=travel,
+            )  # fmt: skip
+            seconds = search.seconds
+        result = search_day(prepared, time_limit=seconds)
         with unit_of_work(engine) as session:
             search = session.get(RoundSearch, search_id)
             assert search is not None
             old = current_plan(session, search.provider_id, search.day)
             search.before = dict(old.measures) if old is not None else {}
             search.previous = plan_to_copy(old) if old is not None else None
-            outcome = optimise_day(
-                session,
-                actor=actor,
-                at=now(),
-                provider_id=search.provider_id,
-                day=search.day,
-                travel=travel,
-                time_limit=search.seconds,
-            )
+            outcome = save_day(session, actor=actor, at=now(), prepared=prepared, result=result)
             outcome.plan.search_id = search.id
             search.after = dict(outcome.plan.measures)
             search.plan_id = outcome.plan.id

@@ -114,6 +114,95 @@ def planning_provider(actor: Actor) -> int:
     return actor.organisation_id
 
 
+@dataclass
+class PreparedDay:
+    """A day read from the store and ready to search, holding no transaction open."""
+
+    dp: DayProblem
+    costs: list[list[float]]
+    warm_start: list[list[int]] | None
+    weights: RotaWeights
+
+
+def prepare_day(
+    session: Session,
+    *,
+    actor: Actor,
+    provider_id: int,
+    day: date,
+    travel: TravelMatrixSource,
+    weights: RotaWeights | None = None,
+) -> PreparedDay:
+    """Reads what the search needs: the visits, the carers, last week's rounds."""
+    require(actor, Permission.MANAGE_WORKFORCE)
+    if actor.role is Role.PROVIDER_MANAGER and actor.organisation_id != provider_id:
+        raise Forbidden("a provider plans only its own rounds")
+    provider = session.get(Organisation, provider_id)
+    if provider is None or provider.kind != "provider":
+        raise InvalidInput(f"no provider {provider_id}", field="provider_id")
+    weights = weights or RotaWeights()
+    dp = build_day(session, provider_id, day, travel)
+    costs = soft_costs(dp, _history(session, provider_id, day), weights)
+    return PreparedDay(dp, costs, _warm_start(session, dp), weights)
+
+
+def search_day(
+    prepared: PreparedDay,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 1,
+    threads: int = 2,
+    max_iterations: int | None = None,
+) -> SolveResult:
+    """The search itself: no store, so it can run while others read and write."""
+    weights = prepared.weights
+    return solve(
+        prepared.dp.problem,
+        time_limit=time_limit,
+        seed=seed,
+        threads=threads,
+        max_iterations=max_iterations,
+        warm_start=prepared.warm_start,
+        weights=Weights(
+            travel=weights.travel,
+            lateness=weights.lateness_per_minute,
+            max_lateness=0.0,
+            unassigned=1e6,
+        ),
+        assign_cost=prepared.costs,
+    )
+
+
+def save_day(
+    session: Session,
+    *,
+    actor: Actor,
+    at: datetime,
+    prepared: PreparedDay,
+    result: SolveResult,
+    seed: int = 1,
+) -> DayOutcome:
+    """Saves the searched plan in place of the day's, with its measures, and audits it."""
+    dp = prepared.dp
+    ours = measure(dp.problem, result.solution.routes, result.starts)
+    baseline = greedy_routes(dp.problem)
+    greedy = measure(dp.problem, baseline, schedule(dp.problem, baseline))
+    plan = _save(session, dp, result, ours, greedy, at=at, seed=seed)
+    audit.record(
+        session,
+        actor=actor,
+        at=at,
+        action="rounds.optimised",
+        entity="round_plan",
+        entity_id=plan.id,
+        provider_id=dp.provider_id,
+        day=dp.day.isoformat(),
+        visits=ours.visits,
+        unassigned=ours.unassigned_visits,
+    )
+    return DayOutcome(plan, ours, greedy)
+
+
 def optimise_day(
     session: Session,
     *,
@@ -129,47 +218,13 @@ def optimise_day(
     max_iterations: int | None = None,
 ) -> DayOutcome:
     """Plans and saves the provider's rounds for the day, replacing any earlier plan."""
-    require(actor, Permission.MANAGE_WORKFORCE)
-    if actor.role is Role.PROVIDER_MANAGER and actor.organisation_id != provider_id:
-        raise Forbidden("a provider plans only its own rounds")
-    provider = session.get(Organisation, provider_id)
-    if provider is None or provider.kind != "provider":
-        raise InvalidInput(f"no provider {provider_id}", field="provider_id")
-    weights = weights or RotaWeights()
-    dp = build_day(session, provider_id, day, travel)
-    costs = soft_costs(dp, _history(session, provider_id, day), weights)
-    result = solve(
-        dp.problem,
-        time_limit=time_limit,
-        seed=seed,
-        threads=threads,
-        max_iterations=max_iterations,
-        warm_start=_warm_start(session, dp),
-        weights=Weights(
-            travel=weights.travel,
-            lateness=weights.lateness_per_minute,
-            max_lateness=0.0,
-            unassigned=1e6,
-        ),
-        assign_cost=costs,
+    prepared = prepare_day(
+        session, actor=actor, provider_id=provider_id, day=day, travel=travel, weights=weights
     )
-    ours = measure(dp.problem, result.solution.routes, result.starts)
-    baseline = greedy_routes(dp.problem)
-    greedy = measure(dp.problem, baseline, schedule(dp.problem, baseline))
-    plan = _save(session, dp, result, ours, greedy, at=at, seed=seed)
-    audit.record(
-        session,
-        actor=actor,
-        at=at,
-        action="rounds.optimised",
-        entity="round_plan",
-        entity_id=plan.id,
-        provider_id=provider_id,
-        day=day.isoformat(),
-        visits=ours.visits,
-        unassigned=ours.unassigned_visits,
+    result = search_day(
+        prepared, time_limit=time_limit, seed=seed, threads=threads, max_iterations=max_iterations
     )
-    return DayOutcome(plan, ours, greedy)
+    return save_day(session, actor=actor, at=at, prepared=prepared, result=result, seed=seed)
 
 
 def _save(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -21,6 +21,7 @@ from homecare.delivery.schedule import carers_from_rounds
 from homecare.errors import Conflict
 from homecare.geo.repository import points_within
 from homecare.http import PathId, WrittenDate
+from homecare.jobs import start_job
 from homecare.people.repository import person_names
 from homecare.rounds.repository import (
     plan_of_day,
@@ -223,7 +224,6 @@ def _time_limit(form: FormData, errors: dict[str, str]) -> float:
 def optimise(
     request: Request,
     day: WrittenDate,
-    background: BackgroundTasks,
     form: FormData = Depends(form_data),
     ctx: WebContext = Depends(web_context),
 ) -> Response:
@@ -245,7 +245,8 @@ def optimise(
                 request, session, me, day, ctx.now(), errors=errors, values=forms.values(form)
             )
         actor, search_id = me.actor, search.id
-    background.add_task(
+    start_job(
+        "round-search",
         run_search, ctx.engine, search_id, actor=actor, now=ctx.clock.now,
         travel=travel_source(ctx.settings),
     )  # fmt: skip

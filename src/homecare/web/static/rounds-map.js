@@ -21,12 +21,12 @@
   const colourOf = (feature) => (isPicked(feature) ? feature.properties.colour : faded);
   const style = (feature) => ({
     color: colourOf(feature),
-    weight: isPicked(feature) && picked !== null ? 5 : 3,
-    opacity: isPicked(feature) ? 0.9 : 0.6,
+    weight: isPicked(feature) ? (picked === null ? 3 : 5) : 1.5,
+    opacity: isPicked(feature) ? 0.9 : 0.35,
   });
   const stop = (feature, latlng) =>
     L.circleMarker(latlng, {
-      radius: isPicked(feature) ? 7 : 4,
+      radius: isPicked(feature) ? 7 : 3,
       color: "#ffffff",
       weight: isPicked(feature) ? 2 : 1,
       fillColor: colourOf(feature),
