@@ -417,3 +417,41 @@ def test_a_return_without_a_period_asks_for_one(browser: TestClient, aire_day: D
 
     assert refused.status_code == 200
     assert error_summary(refused) == ["Select the period the return is for"]
+
+
+def test_without_tiles_the_map_has_the_areas_lsoa_boundaries_and_postcodes(
+    browser: TestClient, aire_day: Day
+) -> None:
+    sign_in(browser, AIRE)
+    optimise(browser)
+
+    page = browser.get(f"/app/rounds/{DAY}")
+    area = browser.get(f"/app/rounds/{DAY}/area.geojson")
+
+    assert f'data-area="/app/rounds/{DAY}/area.geojson"' in page.text
+    kinds = {f["properties"]["kind"]: f["geometry"] for f in area.json()["features"]}
+    assert kinds["boundaries"]["type"] == "MultiLineString"
+    assert len(kinds["boundaries"]["coordinates"]) > 10
+    assert kinds["postcodes"]["type"] == "MultiPoint"
+    assert len(kinds["postcodes"]["coordinates"]) > 10  # the Armley postcodes around the stops
+
+
+def test_with_a_tile_server_the_map_uses_it_and_the_page_allows_its_images(
+    engine: Engine, clock: FixedClock, aire_day: Day
+) -> None:
+    settings = Settings(
+        database_url="unused://", map_tiles_url="https://tiles.example.org/{z}/{x}/{y}.png"
+    )
+    browser = TestClient(
+        create_app(settings, engine=engine, clock=clock), base_url="https://testserver"
+    )
+    sign_in(browser, AIRE)
+    optimise(browser)
+
+    page = browser.get(f"/app/rounds/{DAY}")
+
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page.text
+    assert "data-area=" not in page.text
+    assert (
+        "img-src 'self' data: https://tiles.example.org" in page.headers["content-security-policy"]
+    )

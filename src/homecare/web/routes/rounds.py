@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from homecare.access import Actor
 from homecare.calendar import local_date
+from homecare.config import Settings
 from homecare.delivery.schedule import carers_from_rounds
 from homecare.errors import Conflict
 from homecare.geo.repository import points_within
@@ -34,9 +35,10 @@ from homecare.rounds.service import planning_provider
 from homecare.rounds.tables import RoundPlan
 from homecare.rounds.travel import travel_source
 from homecare.web import forms
+from homecare.web.commissioner_view import policy_with_tiles
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
 from homecare.web.format import sentence
-from homecare.web.render import WebRoute, redirect, render
+from homecare.web.render import SECURITY_HEADERS, WebRoute, redirect, render
 from homecare.web.rounds_day import late_visits, partner_names, round_colour, summaries
 from homecare.web.rounds_view import (
     area_features,
@@ -89,6 +91,7 @@ def _day_page(
     me: SignedIn,
     day: date,
     now: datetime,
+    ctx_settings: Settings,
     *,
     carer: int | None = None,
     search: int | None = None,
@@ -109,7 +112,8 @@ def _day_page(
     if search is not None:
         finished = search_of_day(session, me.actor, day, search, now)
         figures = finished if finished.state in ("done", "undone") else None
-    return render(
+    tiles = ctx_settings.map_tiles_url
+    page = render(
         request,
         "rounds/day.html",
         title=f"Rounds for {long_day(day)}",
@@ -132,7 +136,13 @@ def _day_page(
         done=done,
         errors=errors,
         values=values or {"time-limit": str(TIME_LIMIT[2])},
+        tiles=tiles,
+        attribution=ctx_settings.map_tiles_attribution,
     )
+    if tiles:
+        policy = SECURITY_HEADERS["Content-Security-Policy"]
+        page.headers["Content-Security-Policy"] = policy_with_tiles(policy, tiles)
+    return page
 
 
 DONE = {
@@ -186,7 +196,7 @@ def rounds_today(
     with ctx.transaction() as (session, me):
         now = ctx.now()
         return _day_page(
-            request, session, me, local_date(now), now,
+            request, session, me, local_date(now), now, ctx.settings,
             carer=forms.record_id(carer), done=_done(done, assigned),
         )  # fmt: skip
 
@@ -203,7 +213,7 @@ def rounds_of_the_day(
 ) -> Response:
     with ctx.transaction() as (session, me):
         return _day_page(
-            request, session, me, day, ctx.now(),
+            request, session, me, day, ctx.now(), ctx.settings,
             carer=forms.record_id(carer), search=forms.record_id(search),
             done=_done(done, assigned),
         )  # fmt: skip
@@ -242,7 +252,14 @@ def optimise(
                 errors["optimise"] = sentence(exc.message)
         if errors:
             return _day_page(
-                request, session, me, day, ctx.now(), errors=errors, values=forms.values(form)
+                request,
+                session,
+                me,
+                day,
+                ctx.now(),
+                ctx.settings,
+                errors=errors,
+                values=forms.values(form),
             )
         actor, search_id = me.actor, search.id
     start_job(
@@ -297,7 +314,7 @@ def undo(
             undo_search(session, actor=me.actor, at=ctx.now(), day=day)
         except Conflict as exc:
             errors = {"undo": sentence(exc.message)}
-            return _day_page(request, session, me, day, ctx.now(), errors=errors)
+            return _day_page(request, session, me, day, ctx.now(), ctx.settings, errors=errors)
         return redirect(f"/app/rounds/{day.isoformat()}?done=undone")
 
 
@@ -317,5 +334,5 @@ def put_carers_on_visits(
             )
         except Conflict as exc:
             errors = {"assign": sentence(exc.message)}
-            return _day_page(request, session, me, day, ctx.now(), errors=errors)
+            return _day_page(request, session, me, day, ctx.now(), ctx.settings, errors=errors)
         return redirect(f"/app/rounds/{day.isoformat()}?done=assigned&assigned={assigned}")

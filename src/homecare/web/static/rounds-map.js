@@ -1,6 +1,7 @@
 // Draws the day's rounds on a Leaflet map: a line per round and a dot per visit, in each
 // round's colour; with one care worker picked, their round in colour and the rest in grey.
-// Under them, without any tile server, the area's LSOA boundaries and postcode points.
+// Under them, the tile server's map when one is set; otherwise the area's LSOA boundaries
+// and postcode points, drawn from the postcode directory.
 // The tables on the page say the same in text.
 (function drawRounds() {
   const element = document.getElementById("rounds-map");
@@ -15,6 +16,13 @@
     zoomSnap: 0.25,
     preferCanvas: true,
   });
+  if (element.dataset.tiles) {
+    L.tileLayer(element.dataset.tiles, {
+      attribution: element.dataset.tilesAttribution || "",
+      maxZoom: 19,
+    }).addTo(map);
+    map.attributionControl = L.control.attribution({ prefix: false }).addTo(map);
+  }
   const picked = element.dataset.carer ? Number(element.dataset.carer) : null;
   const faded = "#b1b4b6";
   const isPicked = (feature) => picked === null || feature.properties.care_worker_id === picked;
