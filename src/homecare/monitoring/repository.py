@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor
+from homecare.as_at import as_at_for
 from homecare.config import Settings
 from homecare.delivery.repository import readable_visits
 from homecare.delivery.tables import Visit
 from homecare.geo.outline import convex_hull
 from homecare.geo.tables import PostcodePoint
 from homecare.market.repository import Places, places, zones
-from homecare.monitoring.as_at import as_at_for
 from homecare.monitoring.definitions import KPI_BY_NUMBER
 from homecare.monitoring.periods import Period, periods_before
 from homecare.monitoring.service import compute_frames, resolve_scope, timings_of

@@ -143,7 +143,7 @@ class MonitoringReturn(BaseModel):
 
     - `period`: the period asked for, with its first and last days;
     - `as_at`: the moment the figures are true for (KPIs 1-6 depend on it), with its
-      basis and words (`homecare.monitoring.as_at`);
+      basis and words (`homecare.as_at`);
     - `council_id`: the council whose records these are (null for the platform itself);
     - `provider_id` / `lot`: the filters asked for, if any;
     - `providers`: the providers the rows may name (a provider manager: only their own);

@@ -19,12 +19,12 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, Role
+from homecare.as_at import AsAt, as_at_for
 from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
 from homecare.errors import Forbidden, NotFound
 from homecare.market.repository import readable_contracts
 from homecare.market.tables import Contract, Lot, Organisation
-from homecare.monitoring.as_at import AsAt, as_at_for
 from homecare.monitoring.data import Scope, Window, load_snapshot
 from homecare.monitoring.definitions import (
     BY_NUMBER,
@@ -378,7 +378,7 @@ def compute_return(
     Session to count inside its transaction, uncommitted writes included. Raises
     Forbidden (403) for roles without returns, NotFound (404) for a provider or lot not
     theirs, InvalidInput (422, field `period`) for a malformed period. The figures are
-    as at the period's settled end (`homecare.monitoring.as_at`) unless `as_at_now`. See
+    as at the period's settled end (`homecare.as_at`) unless `as_at_now`. See
     `MonitoringReturn` for the shape: rows with `provider_id` / `lot` null are the
     totals over all providers / lots in scope.
     """

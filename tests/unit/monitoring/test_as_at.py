@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from homecare.monitoring.as_at import AsAtBasis, as_at_for, settled_at
+from homecare.as_at import AsAtBasis, as_at_for, settled_at
 from homecare.monitoring.periods import parse_period
 
 P12 = parse_period("2026-P12")  # Monday 2 to Sunday 29 November 2026 (GMT)

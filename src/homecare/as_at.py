@@ -11,11 +11,11 @@ for a finished period are a choice the reader makes, never the default.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from homecare.calendar import LONDON
-from homecare.monitoring.periods import Period
 
 
 class AsAtBasis(StrEnum):
@@ -54,14 +54,29 @@ def moment_text(moment: datetime) -> str:
     return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
-def settled_at(period: Period, settle_hours: float) -> datetime:
+class HasLastDay(Protocol):
+    """A period of days: a monitoring period, or any span with its last day as `end`."""
+
+    @property
+    def end(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class Days:
+    """Any span of days, first to last, for the as-at rule."""
+
+    start: date
+    end: date
+
+
+def settled_at(period: HasLastDay, settle_hours: float) -> datetime:
     """The period's end (midnight after its last day, London) plus the settle time, UTC."""
     end = datetime.combine(period.end + timedelta(days=1), time(0), LONDON)
     return (end + timedelta(hours=settle_hours)).astimezone(UTC)
 
 
 def as_at_for(
-    period: Period, now: datetime, settle_hours: float, *, choose_now: bool = False
+    period: HasLastDay, now: datetime, settle_hours: float, *, choose_now: bool = False
 ) -> AsAt:
     """The as-at a period's figures are computed for: settled, capped at now."""
     if choose_now:
