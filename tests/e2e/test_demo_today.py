@@ -4,13 +4,20 @@ The demo is run as an operator runs it, with its clock set to three moments of o
 Monday (early, lunchtime, evening), one week of delivery and a little search for the
 rounds; then each demo account signs in to the app, served on the same clock, and its
 landing page (and for the provider's manager, today's rounds) must hold today's work.
+
+The lunchtime demo is also served by `homecare serve` and used in Chromium by every demo
+account, and the README's screenshots are taken from it (tests/e2e/demo_pages.py).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,9 +34,14 @@ from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import make_engine
 from homecare.scenario.build import DEMO_PASSWORD
+from homecare.web.render import VENDOR_CSS
+from tests.support.pgserver import free_port
 from tests.support.web_client import csrf_token
 
 MONDAY = date(2026, 12, 7)
+README = Path(__file__).resolve().parents[2] / "README.md"
+Demo = tuple[str, dict[str, Any]]
+"""The demo's store (its database URL) and the summary it wrote."""
 
 
 def _demo(folder: Path, clock: str) -> tuple[str, dict[str, Any]]:
@@ -61,13 +73,31 @@ def _landing(browser: TestClient, email: str) -> tuple[str, str]:
     return answer.url.path, answer.text
 
 
+def _moment(clock: str) -> datetime:
+    hour, minute = map(int, clock.split(":"))
+    return datetime(2026, 12, 7, hour, minute, tzinfo=LONDON)
+
+
+@pytest.fixture(scope="module")
+def demo_at(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Demo]:
+    """The demo run once for each clock ("13:00") the module's tests ask for."""
+    runs: dict[str, Demo] = {}
+
+    def run(clock: str) -> Demo:
+        if clock not in runs:
+            folder = tmp_path_factory.mktemp(f"demo-{clock.replace(':', '')}")
+            runs[clock] = _demo(folder, _moment(clock).isoformat(timespec="minutes"))
+        return runs[clock]
+
+    return run
+
+
 @pytest.mark.parametrize("clock", ["07:30", "13:00", "21:00"])
 def test_every_demo_account_lands_on_todays_work_at_any_time_of_day(
-    tmp_path: Path, clock: str
+    demo_at: Callable[[str], Demo], clock: str
 ) -> None:
-    hour, minute = map(int, clock.split(":"))
-    now = datetime(2026, 12, 7, hour, minute, tzinfo=LONDON)
-    url, summary = _demo(tmp_path, now.isoformat(timespec="minutes"))
+    now = _moment(clock)
+    url, summary = demo_at(clock)
     engine = make_engine(url)
     with engine.connect() as conn:
         accounts = conn.execute(
@@ -116,3 +146,64 @@ def test_every_demo_account_lands_on_todays_work_at_any_time_of_day(
         path, page = _landing(browser(), emails[role])
         assert path == "/app/referrals" and "Placed" in page
     engine.dispose()
+
+
+def test_the_readme_screenshots_are_the_demo_at_lunchtime_in_every_role(
+    demo_at: Callable[[str], Demo], tmp_path: Path
+) -> None:
+    """The lunchtime demo served on its clock; each account does its work in Chromium and
+    every page the README shows is checked with axe-core and saved under its name."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed: run scripts/ensure-chromium")
+    if not VENDOR_CSS.exists():
+        pytest.skip("the web assets are not built: run scripts/build-assets")
+    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("axe_playwright_python.sync_playwright")
+    from tests.e2e.demo_pages import README_SHOTS, Pages, read_demo_store, take_every_screenshot
+    from tests.e2e.web.conftest import _wait_for
+
+    demo_url, _ = demo_at("13:00")
+    # The pages change the store, so they are served a copy and the demo's own stays as made.
+    served = tmp_path / "served.db"
+    source = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    copy = sqlite3.connect(served)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    url = f"sqlite:///{served}"
+    demo = read_demo_store(url, MONDAY)
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "homecare.cli", "serve", "--today", "2026-12-07T13:00",
+            "--port", str(port), "--database-url", url,
+        ],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/health", server)
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium, headless=True, args=["--no-sandbox"]
+            )
+            try:
+                pages = Pages(browser, base)
+                take_every_screenshot(pages, demo)
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+    assert pages.problems == []
+    assert sorted(pages.taken) == sorted(README_SHOTS)
+    linked = set(re.findall(r"docs/screenshots/([a-z0-9-]+)\.png", README.read_text()))
+    assert linked <= README_SHOTS, linked - README_SHOTS

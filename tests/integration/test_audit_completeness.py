@@ -30,9 +30,11 @@ from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.service import create_user
 from homecare.audit import PERSONAL_DETAIL, PLAIN_DETAIL, AuditEvent
 from homecare.backup import fingerprints
+from homecare.calendar import local_date
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.jobs import wait_for_jobs
+from homecare.packages.tables import Package
 from tests.conftest import auth
 from tests.integration.test_quality_records_api import KINDS as QUALITY_KINDS
 from tests.integration.test_quality_records_api import Aire
@@ -87,15 +89,18 @@ class Journey:
         *,
         body: Json | None = None,
         audits: int | Callable[[Json], int] = 1,
+        csv: str | None = None,
         **ids: Any,
     ) -> Json:
         """One write that must succeed and leave exactly `audits` audit rows."""
         before = _all_counts(self.engine)
+        headers = auth(self.world.tokens.get(token, token))
         response = self.client.request(
             method,
             route.format(**ids),
             json=body,
-            headers=auth(self.world.tokens.get(token, token)),
+            content=csv.encode() if csv is not None else None,
+            headers={**headers, "Content-Type": "text/csv"} if csv is not None else headers,
         )
         assert response.is_success, f"{method} {route}: {response.status_code} {response.text}"
         wait_for_jobs()  # a job the write started writes its own audit rows
@@ -458,6 +463,35 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     # Each visit closed is one row; each closed as missed also raises an alert, one more.
     j.call("POST", "/visits/close", "Aire Homecare", audits=lambda a: a["closed"] + a["missed"])
     j.call("POST", "/time-bank/period-ends", "Aire Homecare", audits=lambda a: a["ended"])
+    # A caseload moves in from an extract: the person recorded, the package transferred in,
+    # and the import itself.
+    extract = (
+        "nhs_number,given_name,family_name,date_of_birth,address,postcode,provider,lot,"
+        "starts_on,ends_on,days,morning_minutes,lunch_minutes,tea_minutes,bed_minutes,"
+        'two_carers,outcomes\n9994000004,Edna,Whitaker,1936-05-02,"1 Town Street, Armley",'
+        f"LS12 1AU,Aire Homecare,1,{local_date(clock.now()).isoformat()},,every day,30,,,30,,\n"
+    )
+    j.call("POST", "/caseload/imports", council, csv=extract, audits=3)
+    # The person's care moves to Kirkstall from tomorrow; the new package becomes
+    # short-term care (a planned last day), is extended, then ends.
+    today = local_date(clock.now())
+    moving = {
+        "contract_id": world.contracts["Kirkstall Care/1"],
+        "handover_day": (today + timedelta(days=1)).isoformat(),
+        "reason": "persons_choice",
+    }
+    moved = j.call("POST", "/packages/{package_id}/move", "social_worker", body=moving,
+                   package_id=package_id)  # fmt: skip
+    with unit_of_work(engine) as s:
+        short_term = s.get(Package, moved["id"])
+        assert short_term is not None
+        short_term.ends_on = today + timedelta(days=14)
+    until = {"until": (today + timedelta(days=28)).isoformat()}
+    j.call("POST", "/packages/{package_id}/extend", "social_worker", body=until,
+           package_id=moved["id"])  # fmt: skip
+    last_day = {"last_day": today.isoformat(), "reason": "moved_away"}
+    j.call("POST", "/packages/{package_id}/end", "social_worker", body=last_day,
+           package_id=moved["id"])  # fmt: skip
     return j
 
 

@@ -77,3 +77,21 @@ def test_a_new_round_for_a_referral_every_provider_declined_keeps_the_kpi_1_miss
     assert brokerage["missed_referral_ids"] == [referral["id"]]
     assert (monitoring["met"], monitoring["eligible"], monitoring["rag"]) == (0, 1, "red")
     assert monitoring["missed"]["ids"] == [referral["id"]]
+
+
+def test_the_brokerage_kpis_say_their_as_at_and_agree_with_the_monitoring_kpis(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    token = auth(world.tokens["commissioner"])
+    week = {"from": "2026-10-05", "to": "2026-10-11"}
+    clock.set(MONDAY_10AM + timedelta(days=14))  # the week is over and settled
+
+    settled = client.get("/kpis/brokerage", params=week, headers=token).json()
+    monitoring = client.get("/monitoring/kpis", params={"period": "2026-W41"}, headers=token)
+    now = client.get("/kpis/brokerage", params={**week, "as_at": "now"}, headers=token).json()
+
+    # 06:00 on Monday 12 October: the midnight after the week, plus six hours to settle.
+    assert settled["as_at_basis"] == "settled"
+    assert settled["as_at_text"] == "Figures as at 06:00 on Monday 12 October 2026"
+    assert settled["as_at"] == monitoring.json()["as_at"] == settled["as_of"]
+    assert now["as_at_basis"] == "now" and now["as_at"] > settled["as_at"]

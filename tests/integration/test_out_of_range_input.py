@@ -62,7 +62,7 @@ BACKSTOP = "larger than the store can hold"
 PASSWORD = "a long enough passphrase"
 API_CALLERS = ("commissioner", "Aire Homecare", "care worker", "family")
 PAGE_CALLERS = ("commissioner", "social_worker", "Aire Homecare", "care worker", "family")
-FORM_NUMBERS = ("package", "council_id", "lot", "provider", "weekly-minutes", "minutes")
+FORM_NUMBERS = ("package", "council_id", "lot", "provider", "weekly-hours", "minutes")
 """Numbers the pages' forms post, set as bad as the path or query in every page's form."""
 
 

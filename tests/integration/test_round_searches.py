@@ -126,7 +126,7 @@ def test_the_api_starts_a_search_reads_it_and_undoes_it(
 
     started = client.post(f"/round-plans/{DAY}/searches", json={"time_limit": 1}, headers=token)
     wait_for_jobs()
-    read = client.get(f"/round-plans/{DAY}/searches/{started.json()['id']}", headers=token)
+    read = client.get(f"/round-searches/{started.json()['id']}", headers=token)
     undone = client.post(f"/round-plans/{DAY}/undo", headers=token)
     again = client.post(f"/round-plans/{DAY}/undo", headers=token)
 
@@ -172,7 +172,7 @@ def test_another_provider_cannot_read_or_undo_aires_search(
     started = client.post(f"/round-plans/{DAY}/searches", json={"time_limit": 1}, headers=aire)
     wait_for_jobs()
 
-    read = client.get(f"/round-plans/{DAY}/searches/{started.json()['id']}", headers=wortley)
+    read = client.get(f"/round-searches/{started.json()['id']}", headers=wortley)
     undo = client.post(f"/round-plans/{DAY}/undo", headers=wortley)
 
     assert read.status_code == 404 and undo.status_code == 404

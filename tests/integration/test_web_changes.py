@@ -215,7 +215,7 @@ def test_the_change_page_shows_the_pattern_consent_reason_and_impact(
     assert pattern.count("30 minutes 35 minutes") == 12
     assert pattern.count("30 minutes 30 minutes") == 2
     assert "Monday Morning 30 minutes 35 minutes" in pattern
-    assert 'name="decision"' in page.text and 'id="weekly-minutes"' in page.text
+    assert 'name="decision"' in page.text and 'id="weekly-hours"' in page.text
     assert f'href="/app/packages/{package_id}"' in page.text
 
 
@@ -274,13 +274,14 @@ def test_the_social_worker_amends_a_change_to_the_minutes_they_set(
     )
     missing = decide(browser, change_id, decision="amend")
     assert (
-        '<a href="#weekly-minutes">Enter the weekly carer minutes for the amended change</a>'
+        '<a href="#weekly-hours">Enter the weekly carer hours for the amended change</a>'
         in (missing.text)
     )
     assert '<a href="#note">Enter why you are amending the change</a>' in missing.text
     assert 'value="amend" aria-describedby="decision-2-item-hint" checked' in missing.text
-    too_few = decide(browser, change_id, decision="amend", **{"weekly-minutes": "100"}, note="Less")
-    assert 'href="#weekly-minutes"' in too_few.text and "at least 210 carer-minutes" in too_few.text
+    too_few = decide(browser, change_id, decision="amend", **{"weekly-hours": "1.5"}, note="Less")
+    assert 'href="#weekly-hours"' in too_few.text
+    assert "at least 3 hours 30 minutes of carers&#39; time a week" in too_few.text
     assert status_of(engine, change_id) == "submitted"
 
     amended = decide(
@@ -288,7 +289,7 @@ def test_the_social_worker_amends_a_change_to_the_minutes_they_set(
         change_id,
         decision="amend",
         note="Half an hour more is enough",
-        **{"weekly-minutes": "450"},
+        **{"weekly-hours": "7.5"},
     )
 
     assert amended.status_code == 303

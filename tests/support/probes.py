@@ -96,6 +96,13 @@ BODIES: dict[str, Any] = {
     },
     "/reviews/{review_id}": {"opted_out": True},
     "/quality/complaints/{complaint_id}/close": {"closed_on": "2026-10-05", "upheld": True},
+    "/packages/{package_id}/end": {"last_day": "2026-10-07", "reason": "died"},
+    "/packages/{package_id}/extend": {"until": "2026-12-01"},
+    "/packages/{package_id}/move": {
+        "contract_id": 1,
+        "handover_day": "2026-10-08",
+        "reason": "persons_choice",
+    },
 }
 """A valid body for each API write that takes an id (routes missing here send none)."""
 

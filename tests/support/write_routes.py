@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from homecare.brokerage import service as brokerage
+from homecare.caseload.ending import end_package, extend_package
+from homecare.caseload.moving import move_package
 from homecare.changes.consent import answer_consent, request_consent
 from homecare.changes.service import decide_change, submit_change
 from homecare.delivery.call_events import apply_events
@@ -58,6 +60,12 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
     ),
     "POST /app/rounds/{day}/optimise": ("POST /round-plans/{day}/searches", start_search),
     "POST /app/rounds/{day}/undo": ("POST /round-plans/{day}/undo", undo_search),
+    "POST /app/packages/{package_id}/end": ("POST /packages/{package_id}/end", end_package),
+    "POST /app/packages/{package_id}/move": ("POST /packages/{package_id}/move", move_package),
+    "POST /app/packages/{package_id}/extend": (
+        "POST /packages/{package_id}/extend",
+        extend_package,
+    ),
     "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
     "POST /app/today/visits/{visit_id}/undo-not-at-home": (

@@ -20,6 +20,7 @@ SPREAD = {
     "quality/service.py": {key for kind in KINDS for key in kind.audited},
     "scenario/demo_users.py": {"care_worker_id", "person_id"},
     "timebank/service.py": set(_period_summary([])),
+    "timebank/settling.py": set(_period_summary([])),
 }
 """The call sites that spread a mapping into `audit.record`, with the keys it can hold."""
 

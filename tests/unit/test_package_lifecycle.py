@@ -53,10 +53,13 @@ def test_a_move_the_lifecycle_does_not_allow_is_a_conflict(
     assert status.replace("_", " ") in refused.value.message
 
 
-def test_every_status_a_package_can_reach_is_one_whose_visits_are_scheduled() -> None:
+def test_every_status_a_package_can_reach_has_its_visits_scheduled_until_it_ends() -> None:
     reachable = {moved.value for moved in TRANSITIONS.values()}
 
-    assert reachable <= set(SCHEDULED_PACKAGE_STATUSES)
+    assert reachable - {"ended"} <= set(SCHEDULED_PACKAGE_STATUSES)
+    assert "ended" not in SCHEDULED_PACKAGE_STATUSES
+    # Ended is the end: no event moves a package out of it.
+    assert not [event for (status, event) in TRANSITIONS if status.value == "ended"]
 
 
 def test_suspended_packages_are_those_a_hospital_stay_put_on_hold() -> None:

@@ -22,6 +22,8 @@ from homecare.accounts.server_secret import server_secret
 from homecare.accounts.service import actor_for_token
 from homecare.brokerage.routes import router as brokerage_router
 from homecare.brokerage.service import lapse_overdue_offers
+from homecare.caseload.ending import finish_due_ends
+from homecare.caseload.routes import router as caseload_router
 from homecare.changes.routes import router as changes_router
 from homecare.cld.routes import router as cld_router
 from homecare.clock import Clock, SystemClock
@@ -75,8 +77,9 @@ LAPSE_LOCK_KEY = 7_361_004
 
 
 def _lapse_once(app: FastAPI) -> None:
-    """Lapses overdue offers; where several processes serve one PostgreSQL store, the one
-    that takes the lock does it and the others skip this turn, so no offer lapses twice.
+    """Lapses overdue offers and ends packages past their last day of care; where several
+    processes serve one PostgreSQL store, the one that takes the lock does it and the
+    others skip this turn, so nothing lapses twice.
     (On SQLite every transaction takes the write lock first, which orders them already.)"""
     with unit_of_work(app.state.engine) as session:
         if session.get_bind().dialect.name == "postgresql" and not session.scalar(
@@ -86,6 +89,7 @@ def _lapse_once(app: FastAPI) -> None:
         lapse_overdue_offers(
             session, actor=SYSTEM_ACTOR, at=app.state.clock.now(), settings=app.state.settings
         )
+        finish_due_ends(session, at=app.state.clock.now())
 
 
 async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -184,6 +188,7 @@ def create_app(
         workforce_router,
         brokerage_router,
         packages_router,
+        caseload_router,
         rounds_router,
         delivery_router,
         live_router,

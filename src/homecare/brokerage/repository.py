@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
@@ -18,6 +18,8 @@ from homecare.calendar import LONDON, local_date, working_days_between
 from homecare.market.tables import Contract, Lot, Organisation, Zone
 from homecare.packages.schemas import VisitOut
 from homecare.packages.tables import Package
+from homecare.paging import ListQuery, Slice, count_rows, fetch_slice, words_match
+from homecare.people.tables import Person
 from homecare.units import hours
 
 
@@ -131,18 +133,14 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
     )
 
 
-def awaiting_care(session: Session, actor: Actor, now: datetime) -> list[AwaitingItem]:
-    """What is not yet placed, priority first, then the longest waiting."""
-    stmt = (
-        readable_referrals(actor)
-        .where(Referral.status.in_([s.value for s in NOT_PLACED]))
-        .order_by(Referral.priority.desc(), Referral.referred_at, Referral.id)
-    )
+def _awaiting_items(
+    session: Session, referrals: list[Referral], now: datetime
+) -> list[AwaitingItem]:
     lots = _lot_numbers(session)
     zones = _names(session, Zone)
     providers = _names(session, Organisation)
     items = []
-    for referral in session.scalars(stmt):
+    for referral in referrals:
         open_offer = next((o for o in referral.offers if o.status == OfferStatus.OPEN.value), None)
         items.append(
             AwaitingItem(
@@ -165,6 +163,16 @@ def awaiting_care(session: Session, actor: Actor, now: datetime) -> list[Awaitin
             )
         )
     return items
+
+
+def awaiting_care(session: Session, actor: Actor, now: datetime) -> list[AwaitingItem]:
+    """What is not yet placed, priority first, then the longest waiting."""
+    stmt = (
+        readable_referrals(actor)
+        .where(Referral.status.in_([s.value for s in NOT_PLACED]))
+        .order_by(Referral.priority.desc(), Referral.referred_at, Referral.id)
+    )
+    return _awaiting_items(session, list(session.scalars(stmt)), now)
 
 
 def first_round_answers(session: Session, ids: Select[Any]) -> dict[int, list[datetime]]:
@@ -256,29 +264,6 @@ def load_offer(session: Session, actor: Actor, offer_id: int) -> Offer:
     return load_readable(session, readable_offers(actor), Offer, offer_id, "offer")
 
 
-def recent_referrals(session: Session, actor: Actor, limit: int) -> list[Referral]:
-    """The referrals the actor may read, the latest first."""
-    stmt = readable_referrals(actor).order_by(Referral.referred_at.desc(), Referral.id.desc())
-    return list(session.scalars(stmt.limit(limit)))
-
-
-def offers_to_answer(
-    session: Session, actor: Actor, answered_shown: int
-) -> tuple[list[Offer], list[Offer]]:
-    """A provider's open offers, priority and the soonest due first, then the latest it
-    answered (or let lapse)."""
-    stmt = readable_offers(actor)
-    waiting = stmt.where(Offer.status == OfferStatus.OPEN.value).order_by(
-        Offer.priority.desc(), Offer.respond_by, Offer.id
-    )
-    answered = (
-        stmt.where(Offer.status != OfferStatus.OPEN.value)
-        .order_by(Offer.offered_at.desc(), Offer.id.desc())
-        .limit(answered_shown)
-    )
-    return list(session.scalars(waiting)), list(session.scalars(answered))
-
-
 def cascade_steps(session: Session, referral: Referral) -> list[dict[str, Any]]:
     """This round's order of providers, each with its contract's role and the answer it
     gave in this round: what a broker follows, never shown to a provider."""
@@ -301,17 +286,123 @@ def cascade_steps(session: Session, referral: Referral) -> list[dict[str, Any]]:
     return steps
 
 
-def referrals_of(session: Session, actor: Actor, status: str | None = None) -> list[ReferralRead]:
-    """The referrals the actor may read, oldest first, with a status if one is asked for."""
-    stmt = readable_referrals(actor).order_by(Referral.id)
-    if status:
-        stmt = stmt.where(Referral.status == status)
-    return [referral_read(session, r, actor) for r in session.scalars(stmt)]
+# --- long lists: search, filters, sorting and one page at a time ---------------------------
+
+OFFER_SORTS: dict[str, list[Any]] = {
+    "due": [
+        case((Offer.status == OfferStatus.OPEN.value, 0), else_=1),
+        case((Offer.status == OfferStatus.OPEN.value, Offer.priority), else_=False).desc(),
+        case((Offer.status == OfferStatus.OPEN.value, Offer.respond_by)),
+        Offer.offered_at.desc(),
+    ],
+    "offered": [Offer.offered_at],
+    "answer-by": [Offer.respond_by],
+    "hours": [Referral.weekly_minutes],
+    "status": [Offer.status],
+}
+"""`due` is the offers page's own order: open offers first, priority and the soonest due
+first, then the latest answered."""
+REFERRAL_SORTS: dict[str, list[Any]] = {
+    "person": [Person.family_name, Person.given_name],
+    "referred": [Referral.referred_at],
+    "start": [Referral.required_start],
+    "hours": [Referral.weekly_minutes],
+    "status": [Referral.status],
+}
+UNPLACED_UNOFFERED: list[ReferralStatus] = [
+    s for s in NOT_PLACED if s is not ReferralStatus.OFFERED
+]
+"""Referrals no provider holds: the broker must act on them."""
+AWAITING_SORTS: dict[str, list[Any]] = {
+    "priority": [Referral.priority.desc(), Referral.referred_at],
+    **REFERRAL_SORTS,
+}
+"""`priority` is the broker's order: priority referrals first, then the longest waiting."""
 
 
-def offers_of(session: Session, actor: Actor, status: str | None = None) -> list[OfferRead]:
-    """A provider's offers to it; the council's on its referrals; oldest first."""
-    stmt = readable_offers(actor).order_by(Offer.id)
-    if status:
+def _person_search(query: ListQuery) -> Any:
+    """Referrals of people whose name, postcode or NHS number hold every word typed."""
+    match = words_match(
+        query.q, Person.given_name, Person.family_name, Person.postcode, Person.nhs_number
+    )
+    return None if match is None else Referral.person_id.in_(select(Person.id).where(match))
+
+
+def offer_list(session: Session, actor: Actor, query: ListQuery) -> Slice[Offer]:
+    """One window of the offers the actor may read. A provider's search finds a person
+    only on its live offers: a closed offer no longer names them."""
+    stmt = readable_offers(actor).join(Referral, Referral.id == Offer.referral_id)
+    if (status := query.filters.get("status")) is not None:
         stmt = stmt.where(Offer.status == status)
-    return [offer_read(session, o, actor) for o in session.scalars(stmt)]
+    if (found := _person_search(query)) is not None:
+        stmt = stmt.where(found)
+        if actor.is_provider:
+            stmt = stmt.where(Offer.status.in_(LIVE_OFFER_STATUSES))
+    return fetch_slice(session, stmt, query, sorts=OFFER_SORTS, default=[], tiebreak=Offer.id)
+
+
+def _referral_filters(stmt: Select[Any], query: ListQuery) -> Select[Any]:
+    if (status := query.filters.get("status")) is not None:
+        stmt = stmt.where(Referral.status == status)
+    if (zone := query.filters.get("zone")) is not None:
+        stmt = stmt.where(Referral.zone_id == int(zone))
+    if query.filters.get("priority") == "yes":
+        stmt = stmt.where(Referral.priority.is_(True))
+    if (found := _person_search(query)) is not None:
+        stmt = stmt.where(found)
+    return stmt.join(Person, Person.id == Referral.person_id)
+
+
+def referral_list(session: Session, actor: Actor, query: ListQuery) -> Slice[Referral]:
+    """One window of the referrals the actor may read."""
+    stmt = _referral_filters(readable_referrals(actor), query)
+    return fetch_slice(session, stmt, query, sorts=REFERRAL_SORTS, default=[], tiebreak=Referral.id)
+
+
+def awaiting_list(
+    session: Session, actor: Actor, now: datetime, query: ListQuery, *, offered: bool | None
+) -> Slice[AwaitingItem]:
+    """One window of the broker's queue (`offered`: a provider is considering it), of the
+    people still awaiting care (no provider holds it), or (None) of everyone not placed."""
+    statuses: list[ReferralStatus] = list(NOT_PLACED)
+    if offered is not None:
+        statuses = [ReferralStatus.OFFERED] if offered else UNPLACED_UNOFFERED
+    stmt = readable_referrals(actor).where(Referral.status.in_([s.value for s in statuses]))
+    found = fetch_slice(
+        session,
+        _referral_filters(stmt, query),
+        query,
+        sorts=AWAITING_SORTS,
+        default=AWAITING_SORTS["priority"],
+        tiebreak=Referral.id,
+    )
+    items = _awaiting_items(session, found.rows, now)
+    return Slice(rows=items, total=found.total, offset=found.offset, limit=found.limit)
+
+
+def referral_zones(session: Session, actor: Actor) -> dict[int, str]:
+    """The zones of the referrals the actor may read, by name: a list's zone filter."""
+    ids = readable_referrals(actor).with_only_columns(Referral.zone_id).distinct()
+    rows = session.execute(select(Zone.id, Zone.name).where(Zone.id.in_(ids)).order_by(Zone.name))
+    return {ident: name for ident, name in rows}
+
+
+def waiting_counts(
+    session: Session, actor: Actor, *, offers: bool = False, referrals: bool = False
+) -> dict[str, int]:
+    """How many offers wait for the actor's answer, and (for a broker) referrals with
+    providers and people awaiting care: the numbers in the navigation, each one COUNT."""
+    counts: dict[str, int] = {}
+    if offers:
+        open_offers = readable_offers(actor).where(Offer.status == OfferStatus.OPEN.value)
+        counts["offers"] = count_rows(session, open_offers)
+    if referrals:
+        unplaced = [s.value for s in UNPLACED_UNOFFERED]
+        offered = ReferralStatus.OFFERED.value
+        counts["awaiting"] = count_rows(
+            session, readable_referrals(actor).where(Referral.status.in_(unplaced))
+        )
+        counts["queue"] = count_rows(
+            session, readable_referrals(actor).where(Referral.status == offered)
+        )
+    return counts

@@ -145,7 +145,12 @@ class KpiOut(BaseModel):
 class KpiReport(BaseModel):
     period_from: date
     period_to: date
-    as_of: datetime
+    as_at: datetime = Field(
+        description="When the figures are true: the period's settled end unless as_at=now"
+    )
+    as_at_basis: str = Field(description="settled, in_progress, settling or now")
+    as_at_text: str = Field(description="The as-at in words, as the pages say it")
+    as_of: datetime = Field(description="The same moment as as_at, kept for older clients")
     overall: list[KpiOut]
     by_lot: dict[str, list[KpiOut]]
     by_provider: dict[str, list[KpiOut]]

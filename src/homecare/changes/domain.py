@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from homecare.errors import Conflict, InvalidInput
 from homecare.pattern import MAX_WEEKLY_MINUTES
+from homecare.units import hours_text
 
 MIN_VISIT_MINUTES = 15
 """No scaled visit is shorter than this (000 §27 allows visits under 30 minutes)."""
@@ -166,7 +167,8 @@ def check_target(slots: Sequence[Slot], target: int, *, field: str, package_id: 
         raise InvalidInput("weekly minutes must be more than 0", field=field)
     if target > MAX_WEEKLY_MINUTES:
         raise InvalidInput(
-            f"{target} minutes is more than the {MAX_WEEKLY_MINUTES} in a week", field=field
+            f"{hours_text(target)} is more than the {MAX_WEEKLY_MINUTES // 60} hours in a week",
+            field=field,
         )
     if not slots:
         raise Conflict(f"package {package_id} has no visit pattern to change", field="package_id")
@@ -174,7 +176,7 @@ def check_target(slots: Sequence[Slot], target: int, *, field: str, package_id: 
     if target < least:
         raise InvalidInput(
             f"this pattern's {len(slots)} visits cannot go below {MIN_VISIT_MINUTES} "
-            f"minutes each, so it needs at least {least} carer-minutes a week",
+            f"minutes each, so it needs at least {hours_text(least)} of carers' time a week",
             field=field,
         )
 

@@ -31,6 +31,8 @@ from homecare.market.tables import Organisation
 from homecare.packages.repository import readable_by_package
 from homecare.packages.schemas import VisitOut
 from homecare.packages.tables import Package
+from homecare.paging import ListQuery, Slice, count_rows, fetch_slice, words_match
+from homecare.people.tables import Person
 from homecare.units import hours
 
 
@@ -84,28 +86,44 @@ def changes_of_package(
     return list(session.scalars(stmt))
 
 
-def awaiting_decision(session: Session, *, actor: Actor) -> list[ProviderChange]:
-    """The social worker's queue: submitted and out-of-limits changes, oldest first."""
+def decisions_waiting(session: Session, *, actor: Actor) -> int:
+    """How many changes wait for the actor's decision: one COUNT, for the navigation."""
     require(actor, Permission.DECIDE_CHANGES)
-    since = func.coalesce(ProviderChange.submitted_at, ProviderChange.created_at)
-    stmt = (
-        readable_changes(actor)
-        .where(ProviderChange.status.in_([s.value for s in DECIDABLE_STATUSES]))
-        .order_by(since, ProviderChange.id)
-    )
-    return list(session.scalars(stmt))
+    decidable = [s.value for s in DECIDABLE_STATUSES]
+    return count_rows(session, readable_changes(actor).where(ProviderChange.status.in_(decidable)))
 
 
-def recently_decided(session: Session, *, actor: Actor, limit: int) -> list[ProviderChange]:
-    """Changes already approved, amended or reversed, the latest decision first."""
+CHANGE_SORTS: dict[str, list[Any]] = {
+    "waiting": [func.coalesce(ProviderChange.submitted_at, ProviderChange.created_at)],
+    "person": [Person.family_name, Person.given_name],
+    "decided": [ProviderChange.decided_at],
+}
+
+
+def change_list(
+    session: Session, *, actor: Actor, query: ListQuery, decided: bool
+) -> Slice[ProviderChange]:
+    """One window of the changes waiting for a decision, or of those decided, searched by
+    the person's name, postcode or NHS number, and filtered on the contract's limits."""
     require(actor, Permission.DECIDE_CHANGES)
+    statuses = DECIDED_STATUSES if decided else DECIDABLE_STATUSES
     stmt = (
         readable_changes(actor)
-        .where(ProviderChange.status.in_([s.value for s in DECIDED_STATUSES]))
-        .order_by(ProviderChange.decided_at.desc(), ProviderChange.id.desc())
-        .limit(limit)
+        .where(ProviderChange.status.in_([s.value for s in statuses]))
+        .join(Package, Package.id == ProviderChange.package_id)
+        .join(Person, Person.id == Package.person_id)
     )
-    return list(session.scalars(stmt))
+    limits = query.filters.get("limits")
+    if limits in ("within", "outside"):
+        stmt = stmt.where(ProviderChange.within_parameters.is_(limits == "within"))
+    match = words_match(
+        query.q, Person.given_name, Person.family_name, Person.postcode, Person.nhs_number
+    )
+    if match is not None:
+        stmt = stmt.where(match)
+    return fetch_slice(
+        session, stmt, query, sorts=CHANGE_SORTS, default=[], tiebreak=ProviderChange.id
+    )
 
 
 def change_read(session: Session, change: ProviderChange) -> ChangeRead:

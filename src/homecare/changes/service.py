@@ -50,6 +50,7 @@ from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package
 from homecare.pattern import PlannedVisit
 from homecare.people.tables import Person
+from homecare.units import hours_text
 
 
 def _slots(package: Package) -> list[Slot]:
@@ -70,8 +71,8 @@ def proposed_pattern(
         pattern = check_pattern(list(visits))
         if to_weekly_minutes is not None and to_weekly_minutes != weekly(pattern):
             raise InvalidInput(
-                f"the visits add up to {weekly(pattern)} carer-minutes a week, not "
-                f"{to_weekly_minutes}: send the visits alone",
+                f"the visits add up to {hours_text(weekly(pattern))} of carers' time a week, "
+                f"not {hours_text(to_weekly_minutes)}: send the visits alone",
                 field="to_weekly_minutes",
             )
         return pattern

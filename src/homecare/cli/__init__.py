@@ -8,6 +8,7 @@ from __future__ import annotations
 from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.cli import (  # noqa: F401  (their commands register on app)
     admin,
+    caseload,
     db,
     demo,
     privacy,

@@ -10,10 +10,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
-from homecare.market.tables import Lot, Organisation
+from homecare.brokerage.tables import Referral
+from homecare.market.tables import Lot, Organisation, Zone
 from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES
 from homecare.packages.schemas import PackageRead, VisitOut
 from homecare.packages.tables import Package
+from homecare.paging import ListQuery, Slice, fetch_slice, words_match
+from homecare.people.tables import Person
 from homecare.units import cost_pounds, hours
 
 
@@ -59,25 +62,16 @@ def package_read(session: Session, package: Package, today_is: date) -> PackageR
         outcomes=package.outcomes,
         starts_on=package.starts_on,
         ends_on=package.ends_on,
+        end_reason=package.end_reason,
+        moved_from_package_id=package.moved_from_package_id,
         agreed_at=package.agreed_at,
         visits=[VisitOut.model_validate(v) for v in package.visits],
     )
 
 
-def packages_of(session: Session, actor: Actor, today_is: date) -> list[PackageRead]:
-    stmt = readable_packages(actor).order_by(Package.id)
-    return [package_read(session, p, today_is) for p in session.scalars(stmt)]
-
-
 def load_package(session: Session, actor: Actor, package_id: int) -> Package:
     """One package the actor may read; anybody else's is "not found"."""
     return load_readable(session, readable_packages(actor), Package, package_id, "package")
-
-
-def latest_packages(session: Session, actor: Actor, limit: int) -> list[Package]:
-    """The packages the actor may read, the latest to start first."""
-    stmt = readable_packages(actor).order_by(Package.starts_on.desc(), Package.id.desc())
-    return list(session.scalars(stmt.limit(limit)))
 
 
 def lot_numbers(session: Session, packages: list[Package]) -> dict[int, int]:
@@ -119,3 +113,45 @@ def provider_caseload(
     stmt = readable_active_packages(actor, today).where(Package.provider_id == provider_id)
     rows = list(session.scalars(stmt))
     return len({p.person_id for p in rows}), Decimal(sum(p.weekly_minutes for p in rows)) / 60
+
+
+PACKAGE_SORTS: dict[str, list[Any]] = {
+    "person": [Person.family_name, Person.given_name],
+    "hours": [Package.weekly_minutes],
+    "starts": [Package.starts_on],
+    "status": [Package.status],
+}
+
+
+def package_list(session: Session, actor: Actor, query: ListQuery) -> Slice[Package]:
+    """One window of the packages the actor may read, searched by the person's name, NHS
+    number or postcode; a zone is the zone the package was referred in."""
+    stmt = readable_packages(actor).join(Person, Person.id == Package.person_id)
+    if (status := query.filters.get("status")) is not None:
+        stmt = stmt.where(Package.status == status)
+    if (lot := query.filters.get("lot")) is not None:
+        stmt = stmt.where(Package.lot_id.in_(select(Lot.id).where(Lot.number == int(lot))))
+    if (zone := query.filters.get("zone")) is not None:
+        referred = select(Referral.id).where(Referral.zone_id == int(zone))
+        stmt = stmt.where(Package.referral_id.in_(referred))
+    match = words_match(
+        query.q, Person.given_name, Person.family_name, Person.postcode, Person.nhs_number
+    )
+    if match is not None:
+        stmt = stmt.where(match)
+    return fetch_slice(session, stmt, query, sorts=PACKAGE_SORTS, default=[], tiebreak=Package.id)
+
+
+def package_filter_choices(session: Session, actor: Actor) -> tuple[list[int], dict[int, str]]:
+    """The lot numbers and zones the actor's packages are under: a list's filter options."""
+    packages = readable_packages(actor)
+    lot_ids = packages.with_only_columns(Package.lot_id).distinct()
+    lots = session.scalars(
+        select(Lot.number).where(Lot.id.in_(lot_ids)).distinct().order_by(Lot.number)
+    )
+    referral_ids = packages.with_only_columns(Package.referral_id)
+    zone_ids = select(Referral.zone_id).where(Referral.id.in_(referral_ids))
+    zones = session.execute(
+        select(Zone.id, Zone.name).where(Zone.id.in_(zone_ids)).order_by(Zone.name)
+    )
+    return list(lots), {ident: name for ident, name in zones}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from homecare.pattern import Day, TimeBand
 
@@ -37,5 +37,13 @@ class PackageRead(BaseModel):
     outcomes: list[str]
     starts_on: date
     ends_on: date | None
+    end_reason: str | None = Field(
+        default=None,
+        description="Why care ended: died, residential_or_nursing, no_longer_needs_care, "
+        "moved_away, direct_payment, hospital_long_stay or short_term_ended",
+    )
+    moved_from_package_id: int | None = Field(
+        default=None, description="The package this one continues after a move of provider"
+    )
     agreed_at: datetime
     visits: list[VisitOut]

@@ -28,6 +28,13 @@ class Package(Base):
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    """The last day of care: planned for short-term care, or recorded when care ends."""
+    end_reason: Mapped[str | None] = mapped_column(String(24))
+    """Why care ended (`packages.domain.EndReason`); none while no end is recorded."""
+    end_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moved_from_package_id: Mapped[int | None] = mapped_column(ForeignKey("package.id"))
+    """The package this one continues when the person's care moved provider: the
+    person's history runs back through it."""
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     visits: Mapped[list[PackageVisit]] = relationship(
         cascade="all, delete-orphan", order_by="PackageVisit.id"

@@ -165,13 +165,15 @@ def search_read(search: RoundSearch, now: datetime) -> SearchRead:
 
 
 def search_of_day(
-    session: Session, actor: Actor, day: date, search_id: int, now: datetime
+    session: Session, actor: Actor, day: date | None, search_id: int, now: datetime
 ) -> SearchRead:
-    search = session.scalars(
-        readable_searches(actor).where(RoundSearch.id == search_id, RoundSearch.day == day)
-    ).first()
+    """One re-optimisation the actor may see (of the day, when a day is given)."""
+    stmt = readable_searches(actor).where(RoundSearch.id == search_id)
+    if day is not None:
+        stmt = stmt.where(RoundSearch.day == day)
+    search = session.scalars(stmt).first()
     if search is None:
-        raise NotFound(f"no re-optimisation {search_id} of {day.isoformat()}")
+        raise NotFound(f"no re-optimisation {search_id}")
     return search_read(search, now)
 
 

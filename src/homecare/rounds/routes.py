@@ -99,7 +99,8 @@ def start_day_search(
     body: StartSearch,
     ctx: RequestContext = Depends(authenticated),
 ) -> SearchRead:
-    """Starts re-optimising the day as a job (202); read its progress at the search's address.
+    """Starts re-optimising the day as a job (202); read its progress at
+    `/round-searches/{id}`.
     When done, the day's plan is replaced and the old one kept for `POST .../undo`."""
     with ctx.transaction() as (session, actor):
         search = start_search(session, actor=actor, at=ctx.now(), day=day, seconds=body.time_limit)
@@ -112,14 +113,12 @@ def start_day_search(
     return read
 
 
-@router.get("/round-plans/{day}/searches/{search_id}", response_model=SearchRead)
-def get_day_search(
-    day: WrittenDate, search_id: PathId, ctx: RequestContext = Depends(authenticated)
-) -> SearchRead:
+@router.get("/round-searches/{search_id}", response_model=SearchRead)
+def get_search(search_id: PathId, ctx: RequestContext = Depends(authenticated)) -> SearchRead:
     """Where a re-optimisation stands and, once done, the plan's figures before and after."""
     with ctx.transaction() as (session, actor):
         require(actor, Permission.MANAGE_WORKFORCE)
-        return search_of_day(session, actor, day, search_id, ctx.now())
+        return search_of_day(session, actor, None, search_id, ctx.now())
 
 
 @router.post("/round-plans/{day}/undo", response_model=SearchRead)

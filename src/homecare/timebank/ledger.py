@@ -226,3 +226,19 @@ def end_period(balances: Balances, terms: Terms) -> list[Movement]:
         out.append(Movement(Pot.BANK, Kind.EXPIRY, terms.bank_cap_minutes - balances.bank))
     out.extend(Movement(m.pot, m.kind, m.minutes, next_period=True) for m in grant(terms))
     return out
+
+
+def close(balances: Balances) -> list[Movement]:
+    """Settles an account whose care has ended: nothing carries on and nothing is granted.
+
+    Unused envelope minutes and banked minutes expire; an envelope or bank below 0 (more
+    delivered or drawn than held) is written off, so every pot ends at 0 and the ledger
+    still shows what was left and how it went.
+    """
+    out: list[Movement] = []
+    for pot, left in ((Pot.ENVELOPE, balances.envelope), (Pot.BANK, balances.bank)):
+        if left > 0:
+            out.append(Movement(pot, Kind.EXPIRY, -left))
+        elif left < 0:
+            out.append(Movement(pot, Kind.WRITE_OFF, -left))
+    return out

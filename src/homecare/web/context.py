@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fastapi import Request
@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from homecare.access import Actor
+from homecare.access import Actor, Permission
 from homecare.accounts.repository import user_with_organisation
 from homecare.accounts.service import actor_for_user
 from homecare.accounts.web_sessions import (
@@ -25,6 +25,8 @@ from homecare.accounts.web_sessions import (
     SecondFactorRequired,
     current_web_session,
 )
+from homecare.brokerage.repository import waiting_counts
+from homecare.changes.repository import decisions_waiting
 from homecare.clock import Clock
 from homecare.config import Settings
 from homecare.db import unit_of_work
@@ -48,6 +50,23 @@ class SignedIn:
     name: str
     organisation: str
     csrf_token: str
+    counts: dict[str, int] = field(default_factory=dict)
+    """How much waits in each work queue the navigation names: counted when a whole page is
+    read, not while a form is handled nor for a fragment htmx asks for."""
+
+
+def waiting_work(session: Session, actor: Actor) -> dict[str, int]:
+    """The numbers beside the navigation's work queues, in the actor's own scope: one
+    COUNT each, and only for the queues the actor works in."""
+    counts = waiting_counts(
+        session,
+        actor,
+        offers=actor.may(Permission.RESPOND_TO_OFFERS),
+        referrals=actor.may(Permission.BROKER),
+    )
+    if actor.may(Permission.DECIDE_CHANGES):
+        counts["changes"] = decisions_waiting(session, actor=actor)
+    return counts
 
 
 @dataclass
@@ -93,11 +112,14 @@ class WebContext:
             if form is not None:
                 csrf.check(self.request, form, record.csrf_token)
             user, organisation = user_with_organisation(session, record.user_id)
+            actor = actor_for_user(session, user)
+            reading = form is None and not self.request.headers.get("HX-Request")
             me = SignedIn(
-                actor=actor_for_user(session, user),
+                actor=actor,
                 name=user.name,
                 organisation=organisation.name,
                 csrf_token=record.csrf_token,
+                counts=waiting_work(session, actor) if reading else {},
             )
             self.request.state.me = me
             yield session, me

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from homecare.calendar import LONDON
 from homecare.people.domain import format_nhs_number
+from homecare.units import hours_text
 
 MONTHS = (
     "January",
@@ -101,6 +102,14 @@ def format_hours(value: Decimal | float | int | None) -> str:
     number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
     text = f"{number:f}"
     return f"{text} hour" if number == 1 else f"{text} hours"
+
+
+def format_hours_minutes(value: Decimal | float | int | None) -> str:
+    """Hours as people say them: 19.42 → '19 hours 25 minutes', 7.5 → '7 hours 30 minutes'."""
+    if value is None:
+        return ""
+    minutes = int((Decimal(str(value)) * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return hours_text(minutes)
 
 
 def format_minutes(minutes: int) -> str:

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from homecare.access import Permission, Role
 from homecare.errors import DomainError, Forbidden, NotFound, TooManyAttempts
@@ -41,6 +42,7 @@ environment.filters.update(
     time=fmt.format_time,
     money=fmt.format_money,
     hours=fmt.format_hours,
+    hours_minutes=fmt.format_hours_minutes,
     minutes=fmt.format_minutes,
     waiting=fmt.format_waiting,
     nhs=fmt.format_nhs,
@@ -62,8 +64,32 @@ SECURITY_HEADERS = {
 """Pages show personal data: not framed, not cached, no scripts but the service's own."""
 
 
+QUEUE_COUNTS = {
+    "/app/offers": ("offers", "waiting for an answer"),
+    "/app/queue": ("queue", "with providers"),
+    "/app/awaiting-care": ("awaiting", "waiting"),
+    "/app/changes": ("changes", "waiting for a decision"),
+}
+"""The work queues whose navigation item shows how many wait, and what the number counts
+for a screen reader, where the number alone would be unclear."""
+
+
+def _counted(me: SignedIn, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """'Offers (4)', read aloud as 'Offers (4 waiting for an answer)'."""
+    counted: list[tuple[str, str]] = []
+    for label, href in items:
+        key, words = QUEUE_COUNTS.get(href, ("", ""))
+        if key in me.counts:
+            label = Markup('{} ({}<span class="govuk-visually-hidden"> {}</span>)').format(
+                label, me.counts[key], words
+            )
+        counted.append((label, href))
+    return counted
+
+
 def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
-    """The pages a role works in, as (label, address), in the order they are used."""
+    """The pages a role works in, as (label, address), in the order they are used; a work
+    queue's label says how many wait in it."""
     if me is None:
         return []
     actor = me.actor
@@ -98,7 +124,7 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
         items += [("Rounds", "/app/rounds"), ("Care workers", "/app/care-workers")]
     if actor.is_provider or (actor.is_council and actor.may(Permission.VIEW_KPIS)):
         items.append(("Monitoring returns", "/app/returns"))
-    return items
+    return _counted(me, items)
 
 
 def start_page(me: SignedIn) -> str | None:

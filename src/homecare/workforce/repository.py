@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
+from homecare.paging import ListQuery, Slice, fetch_slice, words_match
+from homecare.pattern import Day
 from homecare.workforce.tables import CareWorker
 
 
@@ -21,11 +24,6 @@ def readable_care_workers(actor: Actor) -> Select[Any]:
     )
 
 
-def care_workers_by_name(session: Session, actor: Actor) -> list[CareWorker]:
-    """The care workers the actor may read, in the order a manager looks them up."""
-    return list(session.scalars(readable_care_workers(actor).order_by(CareWorker.name)))
-
-
 def load_care_worker(session: Session, actor: Actor, care_worker_id: int) -> CareWorker:
     """One care worker the actor may read; another provider's is "not found"."""
     return load_readable(
@@ -33,6 +31,28 @@ def load_care_worker(session: Session, actor: Actor, care_worker_id: int) -> Car
     )
 
 
-def care_workers_of(session: Session, actor: Actor) -> list[CareWorker]:
-    """The care workers the actor may read, in the order they were hired."""
-    return list(session.scalars(readable_care_workers(actor).order_by(CareWorker.id)))
+CARE_WORKER_SORTS: dict[str, list[Any]] = {
+    "name": [CareWorker.name],
+    "hours": [CareWorker.weekly_contracted_minutes],
+    "travel": [CareWorker.travel_mode],
+}
+
+
+def care_worker_list(
+    session: Session, actor: Actor, query: ListQuery, *, today: date
+) -> Slice[CareWorker]:
+    """One window of the care workers the actor may read, searched by name or home
+    postcode; the shift filter asks who works on `today`'s weekday, or who does not."""
+    stmt = readable_care_workers(actor)
+    if (mode := query.filters.get("travel")) is not None:
+        stmt = stmt.where(CareWorker.travel_mode == mode)
+    shift = query.filters.get("shift")
+    if shift in ("on", "off"):
+        day = list(Day)[today.weekday()].value
+        works = CareWorker.shift_pattern[day].as_string().is_not(None)
+        stmt = stmt.where(works if shift == "on" else ~works)
+    if (match := words_match(query.q, CareWorker.name, CareWorker.home_postcode)) is not None:
+        stmt = stmt.where(match)
+    return fetch_slice(
+        session, stmt, query, sorts=CARE_WORKER_SORTS, default=[], tiebreak=CareWorker.id
+    )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Response
 
 from homecare.access import load_readable
-from homecare.http import PathId, RequestContext, authenticated
-from homecare.workforce.repository import care_workers_of, readable_care_workers
+from homecare.calendar import local_date
+from homecare.http import MAX_ID, PathId, RequestContext, authenticated
+from homecare.paging import api_query
+from homecare.workforce.repository import (
+    CARE_WORKER_SORTS,
+    care_worker_list,
+    readable_care_workers,
+)
 from homecare.workforce.schemas import CareWorkerCreate, CareWorkerRead
 from homecare.workforce.service import add_care_worker
 from homecare.workforce.tables import CareWorker
@@ -15,9 +21,29 @@ router = APIRouter(tags=["workforce"])
 
 
 @router.get("/care-workers", response_model=list[CareWorkerRead])
-def list_care_workers(ctx: RequestContext = Depends(authenticated)) -> list[CareWorker]:
+def list_care_workers(
+    response: Response,
+    travel: str | None = Query(default=None, description="walk, cycle or drive"),
+    shift: str | None = Query(default=None, description="on or off: on shift today or not"),
+    q: str | None = Query(default=None, max_length=100, description="words in the name"),
+    sort: str | None = Query(
+        default=None, description="name, hours or travel; '-' first for descending"
+    ),
+    limit: int | None = Query(default=None, ge=1, le=1000),
+    offset: int = Query(default=0, ge=0, le=MAX_ID),
+    ctx: RequestContext = Depends(authenticated),
+) -> list[CareWorker]:
+    """In the order they were hired unless sorted; the same read as the care workers page.
+    The whole list's length is in X-Total-Count."""
+    filters = {"travel": travel, "shift": shift}
+    query = api_query(
+        CARE_WORKER_SORTS, q=q, sort=sort, limit=limit, offset=offset, filters=filters
+    )
+    today = local_date(ctx.now())
     with ctx.transaction() as (session, actor):
-        return care_workers_of(session, actor)
+        found = care_worker_list(session, actor, query, today=today)
+        response.headers["X-Total-Count"] = str(found.total)
+        return found.rows
 
 
 @router.get("/care-workers/{care_worker_id}", response_model=CareWorkerRead)

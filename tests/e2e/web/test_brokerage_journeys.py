@@ -2,8 +2,8 @@
 
 A social worker refers someone, the broker sees the referral in the queue, the provider
 manager accepts it; when every provider declines, the broker finds the person on the
-awaiting-care list and acts. Each page visited is checked with axe-core, and the main
-pages are saved as screenshots in docs/screenshots/.
+awaiting-care list and acts. Each page visited is checked with axe-core (the README's
+screenshots of these pages are taken from the demo by tests/e2e/test_demo_today.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.e2e.web.conftest import PASSWORD, Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import PASSWORD, Site, check_accessibility
 from tests.e2e.web.steps import heading, press_and_follow, sign_in, tab_to
 
 Page = Any
@@ -27,8 +27,6 @@ def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: boo
     page.get_by_role("button", name="Search").click()
     assert f"No one you can see matches ‘{family}’" in page.inner_text("main")
     check_accessibility(page)
-    if shots:
-        screenshot(page, "refer-someone")
     page.get_by_role("button", name="Record someone new").click()
 
     assert heading(page) == "Record someone new"
@@ -42,8 +40,6 @@ def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: boo
     page.get_by_label("Address").fill("14 Town Street, Armley, Leeds")
     page.get_by_label("Postcode").fill("LS12 1AU")
     check_accessibility(page)
-    if shots:
-        screenshot(page, "record-someone-new")
     page.get_by_role("button", name="Save and continue").click()
 
     assert heading(page) == "Referral details"
@@ -55,7 +51,6 @@ def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: boo
         assert "Enter the minutes of at least one visit" in summary.inner_text()
         assert "Enter the required start date" in summary.inner_text()
         check_accessibility(page)
-        screenshot(page, "referral-form-with-errors")
         summary.get_by_role("link", name="Enter the minutes of at least one visit").click()
         assert page.evaluate("document.activeElement.id") == "visit-mon-morning"
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
@@ -72,8 +67,6 @@ def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: boo
     needed.get_by_label("Month").fill(str(starts.month))
     needed.get_by_label("Year").fill(str(starts.year))
     check_accessibility(page)
-    if shots:
-        screenshot(page, "referral-form")
     page.get_by_role("button", name="Send referral").click()
 
     assert heading(page) == f"{given} {family}"
@@ -92,7 +85,7 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     new_page: NewPage, site: Site
 ) -> None:
     social_worker = new_page()
-    sign_in(social_worker, site, "social_worker", shots=True)
+    sign_in(social_worker, site, "social_worker")
     assert heading(social_worker) == "Referrals"
     assert "Priya Shah, Leeds City Council" in social_worker.inner_text("header")
     check_accessibility(social_worker)
@@ -103,7 +96,6 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     assert "Aire Homecare" in main
     assert "7 hours" in main and "1.5 hours" in main
     check_accessibility(social_worker)
-    screenshot(social_worker, "referral-social-worker")
 
     broker = new_page()
     sign_in(broker, site, "broker")
@@ -112,7 +104,6 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     assert "Aire Homecare" in row.inner_text()
     assert re.search(r"less than a minute|\d+ minutes?", row.inner_text())
     check_accessibility(broker)
-    screenshot(broker, "referral-queue")
     row.get_by_role("link", name="Dorothy Pickersgill").click()
     order = broker.get_by_role("table").filter(has_text="Not asked yet")
     providers = [
@@ -120,7 +111,6 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     ]
     assert providers == ["Aire Homecare", "Kirkstall Care", "Bramley Care", "Wortley Care"]
     check_accessibility(broker)
-    screenshot(broker, "referral-broker")
 
     provider = new_page()
     sign_in(provider, site, "Aire Homecare")
@@ -128,10 +118,8 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     provider.get_by_role("navigation", name="Menu").get_by_role("link", name="Offers").click()
     assert heading(provider) == "Offers"
     check_accessibility(provider)
-    screenshot(provider, "offers")
     open_offer_for(provider, "Dorothy Pickersgill")
     check_accessibility(provider)
-    screenshot(provider, "offer")
     provider.get_by_role("button", name="Accept offer").click()
 
     assert heading(provider) == "Dorothy Pickersgill"
@@ -139,7 +127,6 @@ def test_a_referral_goes_from_the_social_worker_through_the_broker_to_a_provider
     assert "Offer accepted" in main
     assert "£26.22" in main and "£183.54" in main
     check_accessibility(provider)
-    screenshot(provider, "package")
 
     social_worker.goto(referral_url)
     assert "Placed" in social_worker.inner_text("main")
@@ -206,7 +193,6 @@ def test_when_every_provider_declines_the_broker_finds_the_person_awaiting_care(
         if provider == "Bramley Care":
             page.get_by_label("Other").check()
             check_accessibility(page)
-            screenshot(page, "offer-decline-other")
         page.get_by_label(reason).check()
         page.get_by_role("button", name="Decline offer").click()
         assert "Offer declined" in page.inner_text(".govuk-notification-banner")
@@ -218,14 +204,12 @@ def test_when_every_provider_declines_the_broker_finds_the_person_awaiting_care(
     row = broker.get_by_role("row").filter(has_text="Arthur Sutcliffe")
     assert row.get_by_role("cell").last.inner_text() == "4"
     check_accessibility(broker)
-    screenshot(broker, "awaiting-care")
 
     row.get_by_role("link", name="Arthur Sutcliffe").click()
     main = broker.inner_text("main")
     assert "Every provider declined" in main
     assert "Other: Our only hoist-trained pair is away" in main
     check_accessibility(broker)
-    screenshot(broker, "referral-every-provider-declined")
     broker.get_by_role("button", name="Start a new round of offers").click()
     assert "A new round of offers has started" in broker.inner_text(".govuk-notification-banner")
     assert "Offered to a provider" in broker.inner_text("main")
@@ -236,7 +220,6 @@ def test_when_every_provider_declines_the_broker_finds_the_person_awaiting_care(
     broker.get_by_role("button", name="Withdraw referral").click()
     assert "Enter why you are withdrawing the referral" in broker.inner_text(".govuk-error-summary")
     check_accessibility(broker)
-    screenshot(broker, "withdraw-with-errors")
     broker.get_by_label("Why are you withdrawing the referral?").fill(
         "Mr Sutcliffe chose a direct payment"
     )
@@ -262,14 +245,12 @@ def test_a_provider_manager_opening_another_providers_package_sees_page_not_foun
     assert heading(wortley) == "Page not found"
     assert "Holroyd" not in wortley.content()
     check_accessibility(wortley)
-    screenshot(wortley, "page-not-found")
 
     wortley.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="People and packages"
     ).click()
     assert heading(wortley) == "People and packages"
     check_accessibility(wortley)
-    screenshot(wortley, "people-and-packages")
 
 
 def test_signing_out_ends_the_session_for_good(new_page: NewPage, site: Site) -> None:

@@ -4,7 +4,7 @@ Joy Mensah works for Aire Homecare and is on two of today's three visits to one 
 (the served app runs on the real clock, so the visits are made for today in London).
 On a phone-sized screen, using only the keyboard, she checks in to her first visit,
 writes a note and checks out, saying why she leaves early. Every page is checked with
-axe-core; the round and the visit page are saved as screenshots.
+axe-core.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from homecare.access import Role
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.tables import Attendance, CallEvent
 from homecare.pattern import TimeBand
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, press_and_follow, sign_in, tab_to
 from tests.e2e.web.todays_visits import todays_visits
 
@@ -136,7 +136,6 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     assert "14 Town Street, Armley, Leeds, LS12 1AU" in phone.inner_text(f"#visit-{morning}")
     assert TO_DO.search(phone.inner_text(f"#visit-{morning}"))
     check_accessibility(phone)
-    screenshot(phone, "care-worker-today")
 
     # The first visit's page, reached by keyboard
     tab_to(phone, f"#visit-{morning}-heading a")
@@ -144,7 +143,6 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     assert heading(phone) == "Margaret Holroyd"
     assert "Stay safe at home" in phone.inner_text("main")
     check_accessibility(phone)
-    screenshot(phone, "care-worker-visit")
 
     # Check in: back on the round with a banner, focus on the visit checked in to
     tab_to(phone, f"#check-in-{morning}")
@@ -156,7 +154,6 @@ def test_a_care_worker_checks_in_and_out_using_only_the_keyboard(
     assert "Checked in at" in phone.inner_text(f"#visit-{morning}")
     assert focused_id(phone) == f"visit-{morning}-heading"
     check_accessibility(phone)
-    screenshot(phone, "care-worker-checked-in")
 
     # A note, then check out: minutes after checking in, the phone asks why she is leaving
     # early; she answers, the visit is done and focus moves to the next one

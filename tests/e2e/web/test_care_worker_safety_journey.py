@@ -21,7 +21,7 @@ from homecare.access import Role
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.tables import CallEvent
 from homecare.pattern import TimeBand
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.e2e.web.todays_visits import todays_visits
 
@@ -110,7 +110,6 @@ def test_a_care_worker_is_kept_safe_through_a_day_that_goes_wrong(
     assert "Margaret Holroyd first: you are still checked in there" in problem
     assert "Check out of 7am Margaret Holroyd first" in problem
     check_accessibility(phone)
-    screenshot(phone, "care-worker-second-check-in")
     assert stored(site, lunch) == []
 
     # The way out: to the morning visit, where checking out a few minutes in asks why
@@ -124,7 +123,6 @@ def test_a_care_worker_is_kept_safe_through_a_day_that_goes_wrong(
     check_accessibility(phone)
     phone.get_by_label("The person asked me to leave").check()
     phone.get_by_label("Tell the office more").fill(DETAILS)
-    screenshot(phone, "care-worker-leaving-early")
     click_and_follow(phone, f"#check-out-{morning}")
     assert "You checked out of" in phone.inner_text(".govuk-notification-banner")
     out = stored(site, morning)[-1]
@@ -136,7 +134,6 @@ def test_a_care_worker_is_kept_safe_through_a_day_that_goes_wrong(
     assert heading(phone) == "Is Margaret Holroyd not at home?"
     assert "0113 496 0100" in phone.inner_text("main")
     check_accessibility(phone)
-    screenshot(phone, "care-worker-not-at-home")
     click_and_follow(phone, f"#confirm-not-at-home-{lunch}")
     assert "Not at home recorded" in phone.inner_text(f"#visit-{lunch}")
     check_accessibility(phone)

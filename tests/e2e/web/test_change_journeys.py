@@ -4,7 +4,7 @@ Aire's manager made the change as trusted assessor four weeks ago, with the pers
 consent, and submitted it today after the trial; a bigger change by Wortley waits for the
 social worker before it takes effect. Both are seeded through the platform's own services
 into the served store, on the server's real clock. Each page visited is checked with
-axe-core, and the main pages are saved as screenshots in docs/screenshots/.
+axe-core.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from homecare.changes.service import propose_change, submit_change
 from homecare.db import make_engine, unit_of_work
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.support.caseload import place_package
 
@@ -128,7 +128,6 @@ def test_a_social_worker_approves_a_provider_led_change(
     assert "Outside limits" in irene.inner_text()
     assert "No trial: not yet in effect" in irene.inner_text()
     check_accessibility(page)
-    screenshot(page, "changes-queue")
 
     walter.get_by_role("link", name=APPROVED).click()
     assert heading(page) == f"Change to {APPROVED}’s care"
@@ -136,8 +135,8 @@ def test_a_social_worker_approves_a_provider_led_change(
     assert "Submitted after trial" in main
     assert "As proposed\t+1 hour and +£26.22 a week" in main
     assert "The person themselves" in main
-    # The weekly minutes show only while "Amend the change" is chosen.
-    minutes = page.get_by_label("Weekly carer minutes")
+    # The weekly hours show only while "Amend the change" is chosen.
+    minutes = page.get_by_label("Weekly carer hours")
     assert not minutes.is_visible()
     page.get_by_label("Amend the change").check()
     assert minutes.is_visible()
@@ -148,7 +147,6 @@ def test_a_social_worker_approves_a_provider_led_change(
         "Walter says the longer mornings help him get ready for the day centre"
     )
     check_accessibility(page)
-    screenshot(page, "change-decision")
     page.get_by_role("button", name="Save decision").click()
 
     assert heading(page) == "Changes to approve"

@@ -19,7 +19,7 @@ from homecare.access import Role
 from homecare.db import make_engine
 from homecare.monitoring.periods import Period
 from homecare.monitoring.service import latest_complete
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.integration.test_web_commissioner import deliver
 
@@ -75,7 +75,6 @@ def test_the_commissioner_downloads_the_monitoring_return_and_sees_the_kpi_table
         "return i.complete && i.naturalWidth > 0; }"
     )
     check_accessibility(page)
-    screenshot(page, "commissioner-kpis")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel workbook (.xlsx)").click()
@@ -95,20 +94,17 @@ def test_the_commissioner_downloads_the_monitoring_return_and_sees_the_kpi_table
     assert page.locator("#zones-map .leaflet-interactive").count() >= 1
     assert "Armley" in page.locator("#zones-table").inner_text()
     check_accessibility(page)
-    screenshot(page, "commissioner-zones")
 
     open_page(page, "Spend")
     assert heading(page) == "Spend"
     assert page.locator("#committed-by-provider").inner_text().count("£") >= 3
     assert "£" in page.locator("#delivered-total").inner_text()
     check_accessibility(page)
-    screenshot(page, "commissioner-spend")
 
     open_page(page, "Providers and contracts")
     assert heading(page) == "Providers and contracts"
     assert page.locator("#providers-table tbody tr").count() == 4
     check_accessibility(page)
-    screenshot(page, "commissioner-providers")
     page.get_by_role("link", name="Aire Homecare").click()
     assert heading(page) == "Aire Homecare"
     assert page.locator("#provider-kpis tbody tr").count() == 7

@@ -3,8 +3,7 @@
 Ann Shaw is recorded as the one who consents for her mother, whose care from Aire
 Homecare runs on a four-week envelope of time. Ann signs in, reads the plan and the
 balance, banks two hours, agrees to a change Aire asks about online and rates how things
-are going before the review. Each page visited is checked with axe-core, and the main
-pages are saved as screenshots in docs/screenshots/.
+are going before the review. Each page visited is checked with axe-core.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from homecare.delivery.tables import Visit
 from homecare.reviews.domain import ReviewKind
 from homecare.reviews.tables import Review
 from homecare.timebank.service import open_envelope
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.support.caseload import hire_care_worker, place_package
 
@@ -131,7 +130,6 @@ def test_a_family_member_banks_two_hours_and_sees_the_balance_change(
     assert "Joy" in main and "Not yet arranged" in main
     assert summary_value(page, "Banked") == "0 hours"
     check_accessibility(page)
-    screenshot(page, "my-care")
 
     page.get_by_role("link", name="Bank hours").click()
     assert heading(page) == "Bank hours"
@@ -148,7 +146,6 @@ def test_a_family_member_banks_two_hours_and_sees_the_balance_change(
     assert summary_value(page, "Banked") == "2 hours"
     assert "I am staying with Mum at the weekend" in page.inner_text("main")
     check_accessibility(page)
-    screenshot(page, "my-care-time-bank")
 
     page.get_by_role("link", name="Back to my care").click()
     assert summary_value(page, "Banked") == "2 hours"
@@ -173,7 +170,6 @@ def test_a_family_member_agrees_to_a_change_online(
     answered = page.locator("table").inner_text()
     assert "Agreed" in answered and "Ann Shaw (daughter)" in answered
     check_accessibility(page)
-    screenshot(page, "my-care-consent")
 
     page.get_by_role("link", name="Back to my care").click()
     assert summary_value(page, "Care each week") == "6 hours 30 minutes"
@@ -204,4 +200,3 @@ def test_a_family_member_rates_how_things_are_going(
         .is_checked()
     )
     check_accessibility(page)
-    screenshot(page, "my-care-rating")

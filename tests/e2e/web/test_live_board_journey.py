@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from homecare.pattern import TimeBand
-from tests.e2e.web.conftest import BOARD_REFRESH_SECONDS, Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import BOARD_REFRESH_SECONDS, Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.e2e.web.todays_visits import todays_visits
 from tests.support.caseload import Worker
@@ -69,4 +69,3 @@ def test_the_managers_board_shows_a_check_in_without_being_loaded_again(
     assert page.evaluate("window.boardMark") == "still here"  # the page was not reloaded
     assert "Kit Ellis" in page.locator("#live-board").inner_text()
     check_accessibility(page)
-    screenshot(page, "live-board")

@@ -20,7 +20,7 @@ from homecare.access import Role
 from homecare.db import make_engine, unit_of_work
 from homecare.packages.tables import Package, PackageVisit
 from homecare.people.tables import Person
-from tests.e2e.web.conftest import Site, check_accessibility, screenshot
+from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
 from tests.support.caseload import place_package
 
@@ -97,7 +97,6 @@ def _provider_proposes(page: Page, package_id: int) -> None:
         "Joan forgets to eat at midday; a lunch visit makes sure she has a hot meal"
     )
     check_accessibility(page)
-    screenshot(page, "package-change-visits")
     page.get_by_role("button", name="Ask the person to agree").click()
     assert heading(page) == NAME
     main = page.inner_text("main")

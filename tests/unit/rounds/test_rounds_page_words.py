@@ -3,7 +3,7 @@ each late visit is late, worked out from the saved round's own times."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from homecare.calendar import LONDON
 from homecare.rounds.schemas import RoundRead, StopRead

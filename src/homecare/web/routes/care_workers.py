@@ -12,9 +12,10 @@ from homecare.http import PathId
 from homecare.rounds.repository import rounds_of_day
 from homecare.rounds.service import planning_provider
 from homecare.web.context import WebContext, web_context
+from homecare.web.listing import Filter, ListSpec, page_of, read_query, rows_of
 from homecare.web.render import WebRoute, render
 from homecare.web.rounds_view import shift_rows
-from homecare.workforce.repository import care_workers_by_name, load_care_worker
+from homecare.workforce.repository import care_worker_list, load_care_worker
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -25,21 +26,37 @@ CONTRACTS = {
     "zero_hours": "Zero hours",
 }
 
+LIST = ListSpec(
+    path="/app/care-workers",
+    noun="care workers",
+    search_label="Search care workers",
+    search_hint="A name or home postcode",
+    sorts=("name", "travel", "hours"),
+    filters=(
+        Filter("travel", "Gets about", {"walk": "Walks", "cycle": "Cycles", "drive": "Drives"}),
+        Filter("shift", "Today", {"on": "On shift today", "off": "Not on shift today"}),
+    ),
+    default_sort="name",
+)
+
 
 @router.get("/app/care-workers")
 def care_workers(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
+    query, errors = read_query(request.query_params, LIST)
     with ctx.transaction() as (session, me):
         planning_provider(me.actor)
         today = local_date(ctx.now())
-        workers = care_workers_by_name(session, me.actor)
+        found = care_worker_list(session, me.actor, query, today=today)
+        page = page_of(found, query, LIST, errors)
         return render(
             request,
             "rounds/care_workers.html",
             title="Care workers",
-            workers=[(w, shift_rows(w)) for w in workers],
+            page=rows_of(page, [(w, shift_rows(w)) for w in page.rows]),
             visits=visits_per_carer(session, me.actor, today),
             today=today,
             modes=MODES,
+            errors=errors,
         )
 
 

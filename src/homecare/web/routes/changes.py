@@ -24,10 +24,10 @@ from homecare.changes import queue
 from homecare.changes.domain import DECIDABLE_STATUSES
 from homecare.changes.impact import impact_figures, impact_for
 from homecare.changes.repository import (
-    awaiting_decision,
     change_impact,
+    change_list,
+    decisions_waiting,
     get_change,
-    recently_decided,
 )
 from homecare.changes.schemas import ImpactFigures
 from homecare.changes.service import decide_change
@@ -41,11 +41,11 @@ from homecare.people.repository import person_names
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import format_hours, format_waiting, sentence
+from homecare.web.listing import Filter, ListSpec, page_of, read_query, rows_of
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-DECIDED_SHOWN = 50
 IMPACT_DAYS = 28
 NOTE_LIMIT = 1000
 DONE = {
@@ -59,6 +59,26 @@ DECISIONS = (
     ("reverse", "Reverse the change", "Put the care back as it was before the change"),
 )
 NOTE_NEEDED = {"amend": "amending", "reverse": "reversing"}
+LIMITS = Filter(
+    "limits",
+    "Contract limits",
+    {"within": "Within the limits", "outside": "Outside the limits"},
+)
+
+
+def _list_spec(decided: bool) -> ListSpec:
+    """The queue oldest first; the decided changes the latest decision first."""
+    return ListSpec(
+        path="/app/changes",
+        noun="changes",
+        search_label="Search changes",
+        search_hint="A person's name, postcode or NHS number",
+        sorts=("person", "decided" if decided else "waiting"),
+        filters=(LIMITS,),
+        default_sort="decided" if decided else "waiting",
+        default_descending=decided,
+        keep=(("show", "decided"),) if decided else (),
+    )
 
 
 @dataclass(frozen=True)
@@ -143,12 +163,12 @@ def changes_queue(
     change: RecordId | None = None,
     ctx: WebContext = Depends(web_context),
 ) -> Response:
+    decided = show == "decided"
+    spec = _list_spec(decided)
+    query, errors = read_query(request.query_params, spec)
     with ctx.transaction() as (session, me):
-        decided = show == "decided"
-        waiting = awaiting_decision(session, actor=me.actor)
-        shown = (
-            recently_decided(session, actor=me.actor, limit=DECIDED_SHOWN) if decided else waiting
-        )
+        found = change_list(session, actor=me.actor, query=query, decided=decided)
+        page = page_of(found, query, spec, errors)
         today = local_date(ctx.now())
         first = today - timedelta(days=IMPACT_DAYS - 1)
         return render(
@@ -156,10 +176,11 @@ def changes_queue(
             "changes/queue.html",
             title="Decided changes" if decided else "Changes to approve",
             decided=decided,
-            waiting_count=len(waiting),
-            rows=_rows(session, me.actor, shown, ctx.now()),
+            waiting_count=decisions_waiting(session, actor=me.actor),
+            page=rows_of(page, list(_rows(session, me.actor, page.rows, ctx.now()))),
             report=change_impact(session, actor=me.actor, start=first, end=today),
             done=_banner(session, me.actor, done, change),
+            errors=errors,
         )
 
 
@@ -211,19 +232,22 @@ def change_page(
 
 
 def _read_decision(form: FormData, errors: dict[str, str]) -> tuple[str, int | None, str]:
-    """The decision, the amended weekly minutes and the note, with an error for each fault."""
+    """The decision, the amended weekly hours (as minutes) and the note, with an error for
+    each fault."""
     decision = forms.text(form, "decision")
     note = forms.text(form, "note")
     minutes: int | None = None
     if decision not in {value for value, _, _ in DECISIONS}:
         errors["decision"] = "Select whether to approve, amend or reverse the change"
     if decision == "amend":
-        raw = forms.text(form, "weekly-minutes")
-        minutes = forms.whole_number(raw)
-        if not raw:
-            errors["weekly-minutes"] = "Enter the weekly carer minutes for the amended change"
-        elif minutes is None:
-            errors["weekly-minutes"] = "Weekly carer minutes must be a whole number, like 450"
+        hours = forms.parse_number(
+            form, "weekly-hours", errors, anchor="weekly-hours",
+            message="Enter the weekly carer hours as a number of hours, like 7.5",
+        )  # fmt: skip
+        if hours is None and "weekly-hours" not in errors:
+            errors["weekly-hours"] = "Enter the weekly carer hours for the amended change"
+        elif hours is not None:
+            minutes = round(hours * 60)
     if decision in NOTE_NEEDED and not note:
         errors["note"] = f"Enter why you are {NOTE_NEEDED[decision]} the change"
     elif len(note) > NOTE_LIMIT:
@@ -257,7 +281,7 @@ def decide(
                 return redirect(f"/app/changes?done={decided.status}&change={decided.id}")
     except InvalidInput as exc:
         forms.domain_error(
-            exc, {"weekly_minutes": "weekly-minutes", "note": "note"}, errors, default="decision"
+            exc, {"weekly_minutes": "weekly-hours", "note": "note"}, errors, default="decision"
         )
     except Conflict as exc:
         errors["change"] = sentence(exc.message)

@@ -14,40 +14,57 @@ from homecare.access import Actor, Permission, require
 from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import DeclineReason, OfferStatus
-from homecare.brokerage.repository import load_offer, offer_read, offers_to_answer
+from homecare.brokerage.repository import load_offer, offer_list, offer_read
 from homecare.errors import Conflict, InvalidInput
 from homecare.http import PathId
 from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
+from homecare.web.listing import Filter, ListSpec, page_of, read_query, rows_of
 from homecare.web.render import WebRoute, redirect, render
 from homecare.web.routes.referrals import DECLINE_REASONS
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-ANSWERED_SHOWN = 20
 DONE = {"declined": "Offer declined. It has gone to the next provider."}
+STATUSES = {
+    OfferStatus.OPEN.value: "Waiting for your answer",
+    OfferStatus.ACCEPTED.value: "Accepted",
+    OfferStatus.DECLINED.value: "Declined",
+    OfferStatus.EXPIRED.value: "Lapsed",
+    OfferStatus.WITHDRAWN.value: "Withdrawn",
+}
+LIST = ListSpec(
+    path="/app/offers",
+    noun="offers",
+    search_label="Search offers",
+    search_hint="A person's name, postcode or NHS number",
+    sorts=("due", "offered", "answer-by", "hours", "status"),
+    filters=(Filter("status", "Status", STATUSES),),
+    default_sort="due",
+)
+"""Open offers first, priority and the soonest due first, then the latest answered."""
 
 
 @router.get("/app/offers")
 def offers(
     request: Request, done: str | None = None, ctx: WebContext = Depends(web_context)
 ) -> Response:
+    query, errors = read_query(request.query_params, LIST)
     with ctx.transaction() as (session, me):
         require(me.actor, Permission.RESPOND_TO_OFFERS)
-        waiting, answered = offers_to_answer(session, me.actor, ANSWERED_SHOWN)
-        rows = waiting + answered
-        names = person_names(session, me.actor, {o.referral.person_id for o in rows})
+        page = page_of(offer_list(session, me.actor, query), query, LIST, errors)
+        names = person_names(session, me.actor, {o.referral.person_id for o in page.rows})
         return render(
             request,
             "offers/list.html",
             title="Offers",
-            waiting=[offer_read(session, o, me.actor) for o in waiting],
-            answered=[offer_read(session, o, me.actor) for o in answered],
+            page=rows_of(page, [offer_read(session, o, me.actor) for o in page.rows]),
             names=names,
             reasons=DECLINE_REASONS,
             done=DONE.get(done or ""),
+            errors=errors,
         )
 
 
@@ -144,11 +161,11 @@ def decline(
             load_offer(session, me.actor, offer_id)
             if reason not in DECLINE_REASONS:
                 errors["reason"] = "Select why you are declining the offer"
-            elif reason == DeclineReason.OTHER.value and not note:
+            if reason == DeclineReason.OTHER.value and not note:
                 errors["note"] = "Enter why you are declining the offer"
             elif len(note) > 500:
                 errors["note"] = "The reason must be 500 characters or fewer"
-            else:
+            if not errors:
                 service.decline_offer(
                     session,
                     actor=me.actor,

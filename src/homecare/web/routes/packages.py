@@ -9,32 +9,73 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from homecare.access_log import log_person_read
 from homecare.calendar import local_date
+from homecare.caseload.ending import may_end_care
 from homecare.http import PathId
-from homecare.packages.repository import latest_packages, load_package, lot_numbers, package_read
+from homecare.packages.domain import END_REASON_WORDS, EndReason, PackageStatus
+from homecare.packages.repository import (
+    load_package,
+    lot_numbers,
+    package_filter_choices,
+    package_list,
+    package_read,
+)
 from homecare.people.repository import person_names, person_or_none
 from homecare.web.context import WebContext, web_context
+from homecare.web.listing import Filter, ListSpec, page_of, read_query
 from homecare.web.render import WebRoute, render
 from homecare.web.routes.package_changes import change_section, done_message
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-SHOWN = 500
-DONE = {"accepted": "Offer accepted. The package of care is set up."}
+DONE = {
+    "accepted": "Offer accepted. The package of care is set up.",
+    "ended": "The last day of care is recorded. The visits after it are cancelled.",
+    "extended": "Short-term care is extended to its new last day.",
+    "moved": "The care moves to this provider from the handover day. This package continues"
+    " the person's earlier one.",
+}
+STATUSES = {
+    PackageStatus.ACTIVE.value: "Active",
+    PackageStatus.IN_HOSPITAL.value: "In hospital",
+    PackageStatus.AWAITING_REVIEW.value: "Awaiting review",
+    PackageStatus.ENDED.value: "Ended",
+}
+
+
+def _spec(lots: list[int], zones: dict[int, str]) -> ListSpec:
+    filters = [Filter("status", "Status", STATUSES)]
+    if zones:
+        filters.append(Filter("zone", "Zone", {str(k): v for k, v in zones.items()}))
+    if lots:
+        filters.append(Filter("lot", "Lot", {str(n): f"Lot {n}" for n in lots}))
+    return ListSpec(
+        path="/app/packages",
+        noun="packages",
+        search_label="Search people",
+        search_hint="A name, postcode or NHS number",
+        sorts=("person", "hours", "starts", "status"),
+        filters=tuple(filters),
+        default_sort="starts",
+        default_descending=True,
+    )
 
 
 @router.get("/app/packages")
 def packages(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        rows = latest_packages(session, me.actor, SHOWN)
+        spec = _spec(*package_filter_choices(session, me.actor))
+        query, errors = read_query(request.query_params, spec)
+        page = page_of(package_list(session, me.actor, query), query, spec, errors)
         return render(
             request,
             "packages/list.html",
             title="People and packages",
-            packages=rows,
-            names=person_names(session, me.actor, {p.person_id for p in rows}),
-            lots=lot_numbers(session, rows),
-            more=len(rows) == SHOWN,
+            page=page,
+            names=person_names(session, me.actor, {p.person_id for p in page.rows}),
+            lots=lot_numbers(session, page.rows),
+            statuses=STATUSES,
             today=local_date(ctx.now()),
+            errors=errors,
         )
 
 
@@ -61,4 +102,6 @@ def package(
             name=name,
             done=DONE.get(done or "") or done_message(done),
             section=section,
+            may_end=may_end_care(me.actor),
+            end_words=END_REASON_WORDS.get(EndReason(row.end_reason)) if row.end_reason else None,
         )

@@ -6,6 +6,7 @@ with the signed-in actor, so every rule and every scope is the API's.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -18,17 +19,25 @@ from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import ReferralSource
 from homecare.brokerage.schemas import ReferralCreate, VisitIn
+from homecare.calendar import local_date
+from homecare.changes.domain import MIN_VISIT_MINUTES
+from homecare.changes.patterns import MAX_VISIT_MINUTES
 from homecare.errors import Conflict, InvalidInput
+from homecare.geo.postcodes import normalise_postcode
+from homecare.geo.repository import lookup
 from homecare.http import PathId
 from homecare.market.repository import council_lots, organisations
 from homecare.pattern import Day, TimeBand, visit_key
+from homecare.people.domain import age_on, is_valid_nhs_number
 from homecare.people.repository import load_person, search_people
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.people.tables import Person
+from homecare.units import hours_text
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
+from homecare.web.pattern_form import cell_label
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -104,7 +113,38 @@ def new_person(request: Request, ctx: WebContext = Depends(web_context)) -> Resp
         return _person_page(request, session, me.actor, values={"languages": "English"})
 
 
-def _person_body(form: FormData, actor: Actor, errors: dict[str, str]) -> PersonCreate | None:
+def _person_checks(
+    session: Session, form: FormData, born: date | None, today: date, errors: dict[str, str]
+) -> None:
+    """What the service would refuse one at a time, found at once with everything else."""
+    nhs_number = forms.text(form, "nhs_number").replace(" ", "")
+    ten_digits = len(nhs_number) == 10 and nhs_number.isascii() and nhs_number.isdecimal()
+    if nhs_number and not ten_digits:
+        errors["nhs-number"] = "NHS number must be 10 numbers, like 943 476 5919"
+    elif nhs_number and not is_valid_nhs_number(nhs_number):
+        errors["nhs-number"] = "Enter a real NHS number: check it on the person's NHS letters"
+    if born is not None and born > today:
+        errors["date-of-birth-day"] = "Date of birth must be in the past"
+    elif born is not None and age_on(born, today) < 18:
+        errors["date-of-birth-day"] = "The person must be 18 or over for adult social care"
+    elif born is not None and age_on(born, today) > 120:
+        errors["date-of-birth-day"] = "Check the date of birth: it gives an age over 120"
+    postcode = forms.text(form, "postcode")
+    if postcode:
+        try:
+            known = lookup(session, normalise_postcode(postcode)) is not None
+        except InvalidInput:
+            errors["postcode"] = "Enter a real postcode, like LS12 1AU"
+        else:
+            if not known:
+                errors["postcode"] = (
+                    "We do not know this postcode. Check it is in the council's area"
+                )
+
+
+def _person_body(
+    session: Session, form: FormData, actor: Actor, today: date, errors: dict[str, str]
+) -> PersonCreate | None:
     for name, anchor, message in PERSON_REQUIRED:
         if not forms.text(form, name):
             errors[anchor] = message
@@ -115,6 +155,7 @@ def _person_body(form: FormData, actor: Actor, errors: dict[str, str]) -> Person
         errors["address"] = "Enter the person's address"
     if not forms.text(form, "postcode"):
         errors["postcode"] = "Enter the person's postcode"
+    _person_checks(session, form, born, today, errors)
     council = forms.text(form, "council_id")
     council_id = forms.record_id(council)
     if (not actor.is_council and not council) or (council and council_id is None):
@@ -169,7 +210,7 @@ def create_person(
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.RECORD_PEOPLE)
-            body = _person_body(form, me.actor, errors)
+            body = _person_body(session, form, me.actor, local_date(ctx.now()), errors)
             if body is not None:
                 person = record_person(session, actor=me.actor, at=ctx.now(), data=body)
                 return redirect(f"/app/refer/people/{person.id}")
@@ -235,8 +276,30 @@ def referral_form(
         )
 
 
+def _weekly_hours_checks(
+    weekly: float | None, visits: list[VisitIn], two_handed: list[str], errors: dict[str, str]
+) -> None:
+    """Weekly carer hours, when given, agree with the visits (once every visit can be read):
+    said in hours and minutes."""
+    if weekly is None or any(a == "weekly-hours" or a.startswith("visit-") for a in errors):
+        return
+    if weekly <= 0:
+        errors["weekly-hours"] = "Weekly carer hours must be more than 0"
+        return
+    if weekly > 168:
+        errors["weekly-hours"] = "Weekly carer hours cannot be more than the 168 hours in a week"
+        return
+    doubled = set(two_handed)
+    minutes = sum(v.minutes * (2 if visit_key(v.day, v.band) in doubled else 1) for v in visits)
+    if visits and abs(weekly * 60 - minutes) > 15:
+        errors["weekly-hours"] = (
+            f"Weekly carer hours ({hours_text(round(weekly * 60))}) do not match the visits, "
+            f"which add up to {hours_text(minutes)} of carers' time"
+        )
+
+
 def _referral_body(
-    form: FormData, person_id: int, errors: dict[str, str]
+    form: FormData, person_id: int, today: date, errors: dict[str, str]
 ) -> tuple[ReferralCreate | None, list[str]]:
     """The referral as the API takes it, and the input id of each visit in its order."""
     visits: list[VisitIn] = []
@@ -258,6 +321,12 @@ def _referral_body(
             if minutes is None:
                 errors[f"visit-{key}"] = "Enter the minutes as a whole number, like 30"
                 continue
+            if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
+                errors[f"visit-{key}"] = (
+                    f"{cell_label(day, band)}: a visit lasts from {MIN_VISIT_MINUTES} minutes "
+                    "to 4 hours"
+                )
+                continue
             visits.append(VisitIn(day=Day(day), band=TimeBand(band), minutes=minutes))
             anchors.append(f"visit-{key}")
             if doubled:
@@ -269,11 +338,14 @@ def _referral_body(
         "weekly_hours",
         errors,
         anchor="weekly-hours",
-        message="Enter weekly hours as a number, like 12.5",
+        message="Enter the weekly carer hours as a number of hours, like 12.5",
     )
+    _weekly_hours_checks(weekly, visits, two_handed, errors)
     starts = forms.parse_date(
         form, "required-start", "the required start date", errors, anchor="required-start-day"
     )
+    if starts is not None and starts < today:
+        errors["required-start-day"] = "The required start date must be today or in the future"
     source = forms.text(form, "source")
     if source not in {s.value for s in ReferralSource}:
         errors["source"] = "Select where the referral comes from"
@@ -329,7 +401,7 @@ def send_referral(
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.REFER)
             person = load_person(session, me.actor, person_id)
-            body, anchors = _referral_body(form, person.id, errors)
+            body, anchors = _referral_body(form, person.id, local_date(ctx.now()), errors)
             if body is not None:
                 two_handed = body.two_handed
                 referral = service.refer(

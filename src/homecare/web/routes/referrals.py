@@ -17,8 +17,9 @@ from homecare.brokerage.domain import NOT_PLACED, DeclineReason, ReferralStatus
 from homecare.brokerage.repository import (
     cascade_steps,
     load_referral,
-    recent_referrals,
+    referral_list,
     referral_read,
+    referral_zones,
 )
 from homecare.brokerage.tables import Referral
 from homecare.errors import Conflict, Forbidden, InvalidInput
@@ -28,6 +29,7 @@ from homecare.people.repository import person_names, person_or_none
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
+from homecare.web.listing import Filter, ListSpec, page_of, read_query
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -50,7 +52,31 @@ SOURCES = {
     "hospital_discharge": "Hospital discharge",
     "nhs_neighbourhood_team": "NHS neighbourhood team",
 }
-RECENT = 200
+STATUSES = {
+    ReferralStatus.AWAITING_OFFER.value: "Awaiting an offer",
+    ReferralStatus.OFFERED.value: "Offered to a provider",
+    ReferralStatus.EXHAUSTED.value: "Every provider declined",
+    ReferralStatus.PLACED.value: "Placed",
+    ReferralStatus.WITHDRAWN.value: "Withdrawn",
+}
+SORTS = ("person", "referred", "start", "status")
+
+
+def referral_list_spec(path: str, zones: dict[int, str], *, statuses: bool = True) -> ListSpec:
+    """A list of referrals: searched by the person, filtered by status and zone."""
+    filters = [Filter("status", "Status", STATUSES)] if statuses else []
+    if zones:
+        filters.append(Filter("zone", "Zone", {str(k): v for k, v in zones.items()}))
+    return ListSpec(
+        path=path,
+        noun="referrals",
+        search_label="Search referrals",
+        search_hint="A person's name, postcode or NHS number",
+        sorts=SORTS,
+        filters=tuple(filters),
+        default_sort="referred",
+        default_descending=True,
+    )
 
 
 def may_withdraw(actor: Actor) -> bool:
@@ -62,15 +88,20 @@ def may_withdraw(actor: Actor) -> bool:
 @router.get("/app/referrals")
 def referrals(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
     with ctx.transaction() as (session, me):
-        rows = recent_referrals(session, me.actor, RECENT)
-        names = person_names(session, me.actor, {r.person_id for r in rows})
+        zones = referral_zones(session, me.actor)
+        spec = referral_list_spec("/app/referrals", zones)
+        query, errors = read_query(request.query_params, spec)
+        page = page_of(referral_list(session, me.actor, query), query, spec, errors)
+        names = person_names(session, me.actor, {r.person_id for r in page.rows})
         return render(
             request,
             "referrals/list.html",
             title="Referrals",
-            referrals=rows,
+            page=page,
             names=names,
+            zones=zones,
             may_refer=me.actor.may(Permission.REFER),
+            errors=errors,
         )
 
 
