@@ -273,9 +273,8 @@ def test_the_social_worker_amends_a_change_to_the_minutes_they_set(
         nothing.text
     )
     missing = decide(browser, change_id, decision="amend")
-    assert (
-        '<a href="#weekly-hours">Enter the weekly carer hours for the amended change</a>'
-        in (missing.text)
+    assert '<a href="#weekly-hours">Enter the weekly carer hours for the amended change</a>' in (
+        missing.text
     )
     assert '<a href="#note">Enter why you are amending the change</a>' in missing.text
     assert 'value="amend" aria-describedby="decision-2-item-hint" checked' in missing.text
