@@ -138,6 +138,9 @@ def test_every_demo_account_lands_on_todays_work_at_any_time_of_day(
     path, page = _landing(manager, emails["provider_manager"])
     rounds = manager.get(f"/app/rounds/{MONDAY.isoformat()}")
     assert rounds.status_code == 200 and "No rounds are planned" not in rounds.text
+    # A day of some 57 care workers' rounds stays a light page: under 150 KB of HTML.
+    assert rounds.text.count('<tr class="govuk-table__row">') > 50
+    assert len(rounds.content) < 150_000, len(rounds.content)
 
     path, page = _landing(browser(), emails["commissioner"])
     assert path == "/app/kpis" and "%</td>" in page  # the last whole period's KPIs

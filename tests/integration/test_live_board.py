@@ -19,6 +19,7 @@ from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.tables import Alert, Visit
+from homecare.people.domain import nhs_check_digit
 from tests.conftest import auth
 from tests.support.caseload import Worker, hire_care_worker, place_package
 from tests.support.payloads import VALID_NHS_NUMBERS
@@ -190,3 +191,31 @@ def test_the_councils_today_page_counts_each_provider_as_the_api_does_naming_no_
         row = page.text.split(f">{provider['provider_name']}</th>")[1].split("</tr>")[0]
         assert "".join(row.split()) == "".join(cells.split())
     assert "Holroyd" not in page.text and "Aisha" not in page.text
+
+
+def test_the_boards_visits_are_found_by_name_and_come_twenty_to_a_page(
+    world: World, engine: Engine, clock: FixedClock
+) -> None:
+    # Twelve people with Aire, two visits each today: 24 visits, more than one page.
+    for number in range(12):
+        first_nine = f"{999_500_000 + number * 7:09d}"
+        while nhs_check_digit(first_nine) is None:
+            first_nine = f"{int(first_nine) + 1:09d}"
+        place_package(engine, world, nhs_number=first_nine + str(nhs_check_digit(first_nine)),
+                      starts_on=MONDAY)  # fmt: skip
+    with unit_of_work(engine) as s:
+        generate_visits(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, start=MONDAY, end=MONDAY)
+    clock.set(HALF_TEN)
+    give_password(engine, "aire.homecare@example.org")
+    browser = web_browser(engine, clock)
+    sign_in(browser, "aire.homecare@example.org")
+
+    first = browser.get("/app/board?show=all")
+    second = browser.get("/app/board/live?show=all&page=2")
+    nobody = browser.get("/app/board?show=all&q=Zebedee")
+
+    assert "Showing 1 to 20 of 24 visits" in first.text
+    assert first.text.count('data-visit="') == 20
+    assert second.text.count('data-visit="') == 4 and "Showing 21 to 24 of 24" in second.text
+    assert 'hx-get="/app/board/live?show=all&amp;page=2"' in second.text  # keeps its page
+    assert "No visits match ‘Zebedee’" in nobody.text

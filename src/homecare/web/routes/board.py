@@ -8,16 +8,20 @@ the moment it was loaded, with a link to load it again.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from homecare.calendar import local_date
-from homecare.delivery.board import council_counts, provider_board
+from homecare.delivery.board import BoardVisit, council_counts, provider_board
 from homecare.delivery.outcomes import Thresholds
 from homecare.delivery.today import LIVE_WORDS, LiveState
 from homecare.delivery.visit_actions import acknowledge_alert
 from homecare.http import PathId
+from homecare.paging import PAGE_SIZE, ListQuery, Slice, page_offset, search_words
 from homecare.web.context import WebContext, form_data, web_context
+from homecare.web.listing import ListSpec, Page, page_of, read_query
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -47,20 +51,48 @@ def _shown(show: str) -> set[LiveState]:
     return set(ATTENTION)
 
 
+def _listed(visits: list[BoardVisit], query: ListQuery, spec: ListSpec) -> Page[BoardVisit]:
+    """The visits of the chosen states that match the search (the person's or a care
+    worker's name), 20 to a page, in time order: the day is read whole, so this is kept
+    in memory."""
+    words = search_words(query.q)
+    found = [
+        v
+        for v in visits
+        if all(w in f"{v.person_name} {' '.join(v.carers)}".lower() for w in words)
+    ]
+    start = page_offset(query.page or 1, len(found))
+    window = Slice(found[start : start + PAGE_SIZE], len(found), start, PAGE_SIZE)
+    return page_of(window, query, spec)
+
+
 def _board(request: Request, ctx: WebContext, template: str, show: str) -> Response:
     show = show if show in SHOWS else "attention"
+    spec = ListSpec(
+        path="/app/board",
+        noun="visits",
+        search_label="Find a visit by the person's or a care worker's name",
+        keep=(("show", show),),
+    )
+    query, list_errors = read_query(request.query_params, spec)
     now = ctx.now()
     with ctx.transaction() as (session, me):
         board = provider_board(
             session, me.actor, local_date(now), now, Thresholds.from_settings(ctx.settings)
         )
-        listed = _shown(show)
+        states = _shown(show)
+        listed = _listed([v for v in board.visits if v.state in states], query, spec)
         return render(
             request,
             template,
             title="Today",
             board=board,
-            listed=[v for v in board.visits if v.state in listed],
+            listed=listed,
+            live_query=urlencode(
+                {"show": show, "q": query.q, "page": listed.page}
+                if query.q
+                else {"show": show, "page": listed.page}
+            ),
             show=show,
             shows=SHOWS,
             words=LIVE_WORDS,
@@ -68,6 +100,7 @@ def _board(request: Request, ctx: WebContext, template: str, show: str) -> Respo
             states=list(LiveState),
             alert_words=ALERT_WORDS,
             refresh=ctx.settings.board_refresh_seconds,
+            errors=list_errors or None,
         )
 
 
