@@ -29,7 +29,7 @@ class Package(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     """The last day of care: planned for short-term care, or recorded when care ends."""
-    end_reason: Mapped[str | None] = mapped_column(String(24))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
     """Why care ended (`packages.domain.EndReason`); none while no end is recorded."""
     end_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moved_from_package_id: Mapped[int | None] = mapped_column(ForeignKey("package.id"))

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("package", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("end_reason", sa.String(length=24), nullable=True))
+        batch_op.add_column(sa.Column("end_reason", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("end_recorded_at", sa.DateTime(timezone=True), nullable=True))
 
     # SQLite adds a nullable column with its REFERENCES in place; a batch would copy the
