@@ -28,7 +28,6 @@ from homecare.packages.repository import load_package
 from homecare.people.repository import person_or_none
 from homecare.web import forms
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
-from homecare.web.format import sentence
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -93,11 +92,6 @@ def end_form(
         return _page(request, session, me, package_id, now=ctx.now())
 
 
-def _refused(exc: InvalidInput | Conflict, errors: dict[str, str], anchor: str) -> None:
-    field = getattr(exc, "field", None) or ""
-    errors[FIELDS.get(field, anchor)] = sentence(exc.message)
-
-
 def _act(
     request: Request,
     ctx: WebContext,
@@ -117,7 +111,7 @@ def _act(
             try:
                 landing = action(session, me)
             except (InvalidInput, Conflict) as exc:
-                _refused(exc, errors, anchor)
+                forms.domain_error(exc, FIELDS, errors, default=anchor)
         if errors:
             return _page(request, session, me, package_id, errors=errors,
                          values=forms.values(form), status=400, now=ctx.now())  # fmt: skip
