@@ -146,6 +146,14 @@ class Settings(BaseSettings):
         le=3600,
         description="How often the live board of today's visits updates itself in the page.",
     )
+    cqc_api_url: str = Field(
+        default="https://api.service.cqc.org.uk/public/v1",
+        description="Base URL of CQC's public API, asked by `homecare cqc refresh`.",
+    )
+    cqc_api_key: SecretStr | None = Field(
+        default=None,
+        description="The subscription key CQC's API portal issues; unset, no refresh runs.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from homecare.db import Base
 from homecare.delivery import tables as delivery_tables
 from homecare.geo import tables as geo_tables
 from homecare.hospital import tables as hospital_tables
+from homecare.market import rating_tables as market_rating_tables
 from homecare.market import tables as market_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
@@ -32,6 +33,7 @@ TABLE_MODULES = (
     geo_tables,
     hospital_tables,
     market_tables,
+    market_rating_tables,
     packages_tables,
     people_tables,
     quality_tables,

@@ -24,6 +24,16 @@ def pounds(pence: int) -> Decimal:
     return (Decimal(pence) / PENCE_PER_POUND).quantize(CENT)
 
 
+def pence_of_pounds(amount: Decimal) -> int:
+    """Pounds as whole pence, to the nearest penny: 26.225 → 2623 (half up)."""
+    return int((amount * PENCE_PER_POUND).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+
+def minutes_of_hours(amount: Decimal) -> int:
+    """Hours as whole minutes, to the nearest minute: 7.5 → 450."""
+    return int((amount * MINUTES_PER_HOUR).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+
 def minute_pence(minutes: int, rate_pence: int) -> int:
     """Minutes at an hourly rate in pence, kept 60 times too big so totals stay exact."""
     return minutes * rate_pence

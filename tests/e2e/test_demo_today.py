@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from homecare.accounts.tables import UserAccount
 from homecare.api.app import create_app
@@ -33,6 +33,7 @@ from homecare.calendar import LONDON
 from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import make_engine
+from homecare.packages.tables import Package
 from homecare.scenario.build import DEMO_PASSWORD
 from homecare.web.render import VENDOR_CSS
 from tests.support.pgserver import free_port
@@ -210,3 +211,28 @@ def test_the_readme_screenshots_are_the_demo_at_lunchtime_in_every_role(
     assert sorted(pages.taken) == sorted(README_SHOTS)
     linked = set(re.findall(r"docs/screenshots/([a-z0-9-]+)\.png", README.read_text()))
     assert linked <= README_SHOTS, linked - README_SHOTS
+
+
+def test_the_demo_month_ends_moves_and_reprices_care_and_keeps_its_weekly_hours(
+    demo_at: Callable[[str], Demo],
+) -> None:
+    url, summary = demo_at("13:00")
+    packages, contracts = summary["packages"], summary["contracts"]
+
+    # About 2-3% of some 210 packages end in a month; a few move; one uplift, one rating.
+    assert 2 <= packages["ended"] <= 15, packages
+    assert sum(packages["ended_by_reason"].values()) == packages["ended"]
+    assert set(packages["ended_by_reason"]) <= {
+        "died", "residential_or_nursing", "no_longer_needs_care", "hospital_long_stay",
+        "direct_payment", "moved_away", "short_term_ended",
+    }  # fmt: skip
+    assert packages["moved"] >= 1
+    assert contracts["rate_changes"] >= 1 and contracts["rating_changes"] == 1
+    start, end = packages["weekly_hours_start"], packages["weekly_hours_end"]
+    assert abs(end - start) <= 0.05 * start, (start, end)
+    # Measures 1-2 count the month's ends too (a move is an end and a start).
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        ended = conn.scalar(select(func.count(Package.id)).where(Package.end_reason.is_not(None)))
+    engine.dispose()
+    assert ended is not None and ended >= packages["ended"] + packages["moved"]

@@ -133,7 +133,7 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     )
     j.call("POST", "/lots", council, body={"number": 3, "name": "Reablement"})
     j.call("POST", "/zones", council, body={"name": "Farnley", "lsoa_codes": ["E01011728"]})
-    j.call(
+    contract = j.call(
         "POST",
         "/contracts",
         council,
@@ -145,7 +145,44 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
             "hourly_rate": "24.00",
             "weekly_capacity_hours": "100",
             "starts_on": "2026-11-01",
+            "ends_on": "2031-10-31",
         },
+    )
+    contract_id = contract["id"]
+    j.call(
+        "POST",
+        "/contracts/{contract_id}/rate-changes",
+        council,
+        body={"hourly_rate": "24.80", "effective_from": "2027-04-05", "reason": "Uplift"},
+        contract_id=contract_id,
+    )
+    j.call(
+        "POST",
+        "/contracts/{contract_id}/limit-changes",
+        council,
+        body={"weekly_capacity_hours": "120", "reason": "Winter capacity"},
+        contract_id=contract_id,
+    )
+    j.call(
+        "POST",
+        "/contracts/{contract_id}/extension",
+        council,
+        body={"ends_on": "2033-10-31", "reason": "Extension option taken"},
+        contract_id=contract_id,
+    )
+    j.call(
+        "POST",
+        "/contracts/{contract_id}/termination",
+        council,
+        body={"ends_on": "2032-03-31", "reason": "Provider leaving home care"},
+        contract_id=contract_id,
+    )
+    j.call(
+        "POST",
+        "/organisations/{organisation_id}/workforce-data-set",
+        council,
+        body={"completed_on": "2026-09-30"},
+        organisation_id=world.providers["Wortley Care"],
     )
     person = j.call("POST", "/people", "social_worker", body=payloads.person())
     referral = j.call(
@@ -371,6 +408,24 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     j.call(
         "POST", "/packages/{package_id}/time-bank/draw", family, body=move, package_id=package_id
     )
+    today = local_date(clock.now())
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    for day, answer in ((saturday, "accept"), (saturday + timedelta(days=1), "decline")):
+        asked = j.call(
+            "POST",
+            "/packages/{package_id}/time-bank-requests",
+            family,
+            body={"kind": "extra_visit", "day": day.isoformat(), "band": "lunch", "minutes": 30},
+            package_id=package_id,
+        )
+        j.call(
+            "POST",
+            f"/time-bank-requests/{{request_id}}/{answer}",
+            "Aire Homecare",
+            body={"reason": "No carer free on Sunday"} if answer == "decline" else None,
+            request_id=asked["id"],
+            audits=2 if answer == "accept" else 1,
+        )
     j.call("POST", "/time-bank/period-ends", "Aire Homecare", audits=lambda a: a["ended"])
     hours = j.call(
         "POST",
@@ -492,6 +547,16 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     last_day = {"last_day": today.isoformat(), "reason": "moved_away"}
     j.call("POST", "/packages/{package_id}/end", "social_worker", body=last_day,
            package_id=moved["id"])  # fmt: skip
+    # CQC publishes Aire's fall to Inadequate: the rating's change, and the alert it raises
+    # to Leeds (below its threshold), each audited; the commissioner then marks it read.
+    ratings = (
+        "Location ID,Location Name,Service / Population Group,Domain,Latest Rating,"
+        "Publication Date\n1-1000000001,Aire Homecare,Overall,Overall,Inadequate,2026-12-02\n"
+    )
+    j.call("POST", "/cqc/imports", council, csv=ratings,
+           audits=lambda a: a["changes"] + a["alerts"])  # fmt: skip
+    alert = client.get("/alerts/ratings", headers=auth(world.tokens[council])).json()[0]
+    j.call("POST", "/alerts/ratings/{alert_id}/read", council, alert_id=alert["id"])
     return j
 
 

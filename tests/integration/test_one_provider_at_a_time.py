@@ -1,10 +1,12 @@
-"""For any sequence of moves and ends, a person's care has exactly one responsible
-provider on every day it is live: the newest package covering the day, with two packages
-covering a day only when both carers attend its handover visits."""
+"""For any sequence of moves, ends and rate changes, a person's care has exactly one
+responsible provider on every day it is live: the newest package covering the day, with two
+packages covering a day only when both carers attend its handover visits. And the weekly
+spend is always the sum over live packages at the rate in force that day."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import count
 
 from fastapi.testclient import TestClient
@@ -12,7 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from homecare.access import SYSTEM_ACTOR
+from homecare.calendar import LONDON
 from homecare.clock import FixedClock
+from homecare.db import unit_of_work
+from homecare.market.contracts import apply_due_versions
+from homecare.market.rates import rate_book
+from homecare.market.repository import places
+from homecare.monitoring.repository import committed_spend
+from homecare.packages.repository import readable_active_packages
 from homecare.packages.tables import Package
 from homecare.people.domain import nhs_check_digit
 from tests.conftest import auth
@@ -35,7 +45,23 @@ step = st.one_of(
     st.tuples(st.just("move"), st.integers(1, 20), st.booleans(), st.sampled_from(PROVIDERS)),
     st.tuples(st.just("end"), st.integers(0, 30), st.just(False), st.just("")),
     st.tuples(st.just("wait"), st.integers(1, 15), st.just(False), st.just("")),
+    st.tuples(st.just("rate"), st.integers(0, 20), st.booleans(), st.sampled_from(PROVIDERS)),
 )
+
+
+def check_weekly_spend(engine: Engine, world: World, today: date) -> None:
+    """The spend page's figure against one worked from the contracts' versions alone."""
+    with unit_of_work(engine) as s:
+        apply_due_versions(s, actor=SYSTEM_ACTOR, at=datetime.combine(today, time(6), LONDON))
+        where = places(s, SYSTEM_ACTOR)
+        page = committed_spend(s, SYSTEM_ACTOR, where, today).total.pence
+        live = list(s.scalars(readable_active_packages(SYSTEM_ACTOR, today)))
+        rates = rate_book(s, [p.contract_id for p in live])
+        worked = sum(
+            (Decimal(p.weekly_minutes) * rates.rate(p.contract_id, today) / 60 for p in live),
+            Decimal(0),
+        )
+    assert page == worked
 
 
 @settings(
@@ -51,14 +77,27 @@ def test_each_day_of_care_has_exactly_one_responsible_provider(
     clock: FixedClock,
     steps: list[tuple[str, int, bool, str]],
 ) -> None:
-    clock.set(MONDAY_10AM)
+    # Examples share one store, so the clock only goes forward: a rate change applied in
+    # one example is never in the future of the next.
+    clock.set(max(clock.now(), MONDAY_10AM))
     placed = place_package(engine, world, nhs_number=fresh_nhs_number())
     social_worker = auth(world.tokens["social_worker"])
+    commissioner = auth(world.tokens["commissioner"])
     current = placed.package_id
     for kind, days, joint, provider in steps:
         today = clock.now().date()
         if kind == "wait":
             clock.set(clock.now() + timedelta(days=days))
+            check_weekly_spend(engine, world, clock.now().date())
+        elif kind == "rate":
+            changed = client.post(
+                f"/contracts/{world.contracts[f'{provider}/1']}/rate-changes",
+                json={"hourly_rate": f"{24 + days / 4 + joint:.2f}",
+                      "effective_from": (today + timedelta(days=days)).isoformat(),
+                      "reason": "Uplift"},
+                headers=commissioner,
+            )  # fmt: skip
+            assert changed.status_code in (201, 409), changed.text
         elif kind == "move":
             moved = client.post(
                 f"/packages/{current}/move",
@@ -78,6 +117,7 @@ def test_each_day_of_care_has_exactly_one_responsible_provider(
             )
             assert ended.status_code in (200, 409, 422), ended.text
 
+    check_weekly_spend(engine, world, clock.now().date())
     with engine.connect() as conn:
         spans = conn.execute(
             select(

@@ -133,6 +133,8 @@ def another_councils_market(engine: Engine, world: World) -> int:
             kind=OrganisationKind.PROVIDER,
             name="Calder Care",
             cqc_location_id="1-2000000001",
+            ratings={"overall": "good", "well_led": "good"},
+            workforce_data_set_on=date(2026, 6, 30),
         )
         market.create_contract(
             s,

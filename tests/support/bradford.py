@@ -54,6 +54,8 @@ def bradford_market(engine: Engine, world: World) -> int:
             kind=OrganisationKind.PROVIDER,
             name="Calder Care",
             cqc_location_id="1-2000000001",
+            ratings={"overall": "good", "well_led": "good"},
+            workforce_data_set_on=at.date(),
         )
         contract = market.create_contract(
             s,

@@ -44,7 +44,10 @@ SEGMENT_KIND = {
     "contracts": "contract",
     "rounds": "round",
     "alerts": "alert",
+    "ratings": "alert",
     "users": "user",
+    "time-bank-requests": "time_bank_request",
+    "banked-hours": "time_bank_request",
 }
 """The path segment before an id, or a list's last segment, and the kind of record it names;
 a quality record's segment is its own kind."""
@@ -64,6 +67,13 @@ BODIES: dict[str, Any] = {
     "/packages/{package_id}/envelope": {"starts_on": "2026-10-05"},
     "/packages/{package_id}/time-bank/bank": {"minutes": 30},
     "/packages/{package_id}/time-bank/draw": {"minutes": 30},
+    "/packages/{package_id}/time-bank-requests": {
+        "kind": "extra_visit",
+        "day": "2026-10-09",
+        "band": "tea",
+        "minutes": 30,
+    },
+    "/time-bank-requests/{request_id}/decline": {"reason": "No carer free then"},
     "/packages/{package_id}/community-hours": {
         "purpose": "Go to the lunch club on her own",
         "place_name": "The lunch club",
@@ -103,6 +113,19 @@ BODIES: dict[str, Any] = {
         "handover_day": "2026-10-08",
         "reason": "persons_choice",
     },
+    "/contracts/{contract_id}/rate-changes": {
+        "hourly_rate": "27.00",
+        "effective_from": "2026-11-02",
+        "reason": "Uplift",
+    },
+    "/contracts/{contract_id}/limit-changes": {"flex_up_percent": 10, "reason": "Review"},
+    "/contracts/{contract_id}/extension": {"ends_on": "2031-10-31", "reason": "Option"},
+    "/contracts/{contract_id}/termination": {
+        "ends_on": "2026-10-30",
+        "reason": "Exit",
+        "without_notice_reason": "Registration cancelled",
+    },
+    "/organisations/{organisation_id}/workforce-data-set": {"completed_on": "2026-09-30"},
 }
 """A valid body for each API write that takes an id (routes missing here send none)."""
 

@@ -320,6 +320,14 @@ class _Seeder:
         self.call(
             provider, "POST", f"/packages/{package_id}/envelope", {"starts_on": "2026-10-05"}, 201
         )
+        asked = self.call(
+            provider,
+            "POST",
+            f"/packages/{package_id}/time-bank-requests",
+            {"kind": "extra_visit", "day": "2026-10-20", "band": "lunch", "minutes": 30},
+            201,
+        )
+        t.add("time_bank_request", asked["id"], council, **labels)
         hours = self.call(
             provider,
             "POST",

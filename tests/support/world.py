@@ -149,6 +149,7 @@ def build_world(engine: Engine) -> World:
                 cqc_location_id=cqc,
                 ratings=ratings,
                 phone=f"0113 496 {index + 100:04d}",
+                workforce_data_set_on=date(2026, 6, 30),
             )
             world.providers[name] = org.id
             for lot in (1, 2):

@@ -18,17 +18,42 @@ from homecare.delivery.call_events import apply_events
 from homecare.delivery.schedule import carers_from_rounds
 from homecare.delivery.undo import undo_not_at_home
 from homecare.delivery.visit_actions import acknowledge_alert
+from homecare.market.contracts import (
+    change_limits,
+    change_rate,
+    extend_contract,
+    terminate_contract,
+)
+from homecare.market.ratings import mark_alert_read
 from homecare.people.service import record_person
 from homecare.rounds.searches import start_search, undo_search
+from homecare.timebank.drawing import accept_request, ask_for_care, decline_request
 from homecare.timebank.service import bank
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
+    "POST /app/contracts/{contract_id}/rate": (
+        "POST /contracts/{contract_id}/rate-changes",
+        change_rate,
+    ),
+    "POST /app/contracts/{contract_id}/limits": (
+        "POST /contracts/{contract_id}/limit-changes",
+        change_limits,
+    ),
+    "POST /app/contracts/{contract_id}/extend": (
+        "POST /contracts/{contract_id}/extension",
+        extend_contract,
+    ),
+    "POST /app/contracts/{contract_id}/terminate": (
+        "POST /contracts/{contract_id}/termination",
+        terminate_contract,
+    ),
     "POST /app/board/alerts/{alert_id}/acknowledge": (
         "POST /alerts/{alert_id}/acknowledge",
         acknowledge_alert,
     ),
+    "POST /app/alerts/{alert_id}/read": ("POST /alerts/ratings/{alert_id}/read", mark_alert_read),
     "POST /app/changes/{change_id}/submit": ("POST /changes/{change_id}/submit", submit_change),
     "POST /app/packages/{package_id}/change-visits": (
         "POST /packages/{package_id}/consent-requests",
@@ -40,6 +65,18 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
         answer_consent,
     ),
     "POST /app/my-care/time-bank/{kind}": ("POST /packages/{package_id}/time-bank/bank", bank),
+    "POST /app/my-care/use-banked-hours": (
+        "POST /packages/{package_id}/time-bank-requests",
+        ask_for_care,
+    ),
+    "POST /app/banked-hours/{request_id}/accept": (
+        "POST /time-bank-requests/{request_id}/accept",
+        accept_request,
+    ),
+    "POST /app/banked-hours/{request_id}/decline": (
+        "POST /time-bank-requests/{request_id}/decline",
+        decline_request,
+    ),
     "POST /app/offers/{offer_id}/accept": (
         "POST /offers/{offer_id}/accept",
         brokerage.accept_offer,

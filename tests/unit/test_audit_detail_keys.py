@@ -17,6 +17,15 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "homecare"
 FIXED = {"actor", "at", "action", "entity", "entity_id"}
 SPREAD = {
     "accounts/web_sessions.py": {"second_factor_by_identity_provider"},
+    "market/contracts.py": {
+        "hourly_rate_pence",
+        "weekly_capacity_minutes",
+        "flex_up_percent",
+        "flex_down_percent",
+        "notice_days",
+        "ends_on",
+        "sets_ends_on",
+    },
     "quality/service.py": {key for kind in KINDS for key in kind.audited},
     "scenario/demo_users.py": {"care_worker_id", "person_id"},
     "timebank/service.py": set(_period_summary([])),

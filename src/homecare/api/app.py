@@ -34,6 +34,9 @@ from homecare.delivery.live_routes import router as live_router
 from homecare.delivery.routes import router as delivery_router
 from homecare.errors import DomainError
 from homecare.hospital.routes import router as hospital_router
+from homecare.market.contract_routes import router as contract_router
+from homecare.market.contracts import apply_due_versions
+from homecare.market.rating_routes import router as ratings_router
 from homecare.market.routes import router as market_router
 from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
@@ -77,7 +80,8 @@ LAPSE_LOCK_KEY = 7_361_004
 
 
 def _lapse_once(app: FastAPI) -> None:
-    """Lapses overdue offers and ends packages past their last day of care; where several
+    """Lapses overdue offers, ends packages past their last day of care and applies
+    contract changes whose day has come; where several
     processes serve one PostgreSQL store, the one that takes the lock does it and the
     others skip this turn, so nothing lapses twice.
     (On SQLite every transaction takes the write lock first, which orders them already.)"""
@@ -90,6 +94,7 @@ def _lapse_once(app: FastAPI) -> None:
             session, actor=SYSTEM_ACTOR, at=app.state.clock.now(), settings=app.state.settings
         )
         finish_due_ends(session, at=app.state.clock.now())
+        apply_due_versions(session, actor=SYSTEM_ACTOR, at=app.state.clock.now())
 
 
 async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -184,6 +189,8 @@ def create_app(
     _publish_refusals(app)
     for router in (
         market_router,
+        ratings_router,
+        contract_router,
         people_router,
         workforce_router,
         brokerage_router,

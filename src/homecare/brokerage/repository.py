@@ -10,12 +10,21 @@ from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
 from homecare.audit import AuditEvent
+from homecare.brokerage.choice import choice_text
 from homecare.brokerage.domain import NOT_PLACED, OfferStatus, ReferralStatus
 from homecare.brokerage.kpi_rules import ReferralFacts, exhausted_at
-from homecare.brokerage.schemas import AuditEntry, AwaitingItem, OfferRead, ReferralRead
+from homecare.brokerage.schemas import (
+    AuditEntry,
+    AwaitingItem,
+    ChoiceFigures,
+    OfferRead,
+    ReferralRead,
+)
 from homecare.brokerage.tables import LIVE_OFFER_STATUSES, Offer, Referral
 from homecare.calendar import LONDON, local_date, working_days_between
-from homecare.market.tables import Contract, Lot, Organisation, Zone
+from homecare.market.domain import ContractRole, OrganisationKind
+from homecare.market.rating_rules import below_threshold
+from homecare.market.tables import Contract, Lot, Organisation, Zone, ZoneLsoa
 from homecare.packages.schemas import VisitOut
 from homecare.packages.tables import Package
 from homecare.paging import ListQuery, Slice, count_rows, fetch_slice, words_match
@@ -108,6 +117,7 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
     if actor.is_provider:
         offers = [o for o in offers if o.provider_id == actor.organisation_id]
         plan = []
+    chosen = session.get(Organisation, referral.preferred_provider_id or 0)
     return ReferralRead(
         id=referral.id,
         council_id=referral.council_id,
@@ -130,6 +140,11 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
         cascade_round=referral.cascade_round,
         cascade_plan=plan,
         offers=[offer_read(session, o, actor) for o in offers],
+        preferred_provider_id=referral.preferred_provider_id,
+        preferred_provider_name=chosen.name if chosen else None,
+        preference_reason=referral.preference_reason,
+        preference_text=choice_text(chosen.name if chosen else None, referral.preference_reason),
+        spot_purchase=referral.spot_contract_id is not None,
     )
 
 
@@ -229,6 +244,57 @@ def referral_facts(
     return facts
 
 
+def choice_figures(
+    session: Session, actor: Actor, period_from: date, period_to: date
+) -> ChoiceFigures:
+    """Referrals received in the period naming the person's choice of provider, how many
+    were placed with that provider, and how many of those choices were bought spot."""
+    start = datetime.combine(period_from, time(0), LONDON)
+    end = datetime.combine(period_to + timedelta(days=1), time(0), LONDON)
+    chosen = readable_referrals(actor).where(
+        Referral.referred_at >= start,
+        Referral.referred_at < end,
+        Referral.preferred_provider_id.is_not(None),
+    )
+    placed = chosen.where(
+        Referral.id.in_(
+            select(Offer.referral_id).where(
+                Offer.status == OfferStatus.ACCEPTED.value,
+                Offer.provider_id == Referral.preferred_provider_id,
+            )
+        )
+    )
+    return ChoiceFigures(
+        with_preference=count_rows(session, chosen),
+        placed_with_preferred=count_rows(session, placed),
+        spot_purchases=count_rows(session, chosen.where(Referral.spot_contract_id.is_not(None))),
+    )
+
+
+def provider_choices(
+    session: Session, council_id: int, lsoa_code: str
+) -> tuple[list[Organisation], list[Organisation]]:
+    """Providers a person may choose, for the referral form: those contracted in the
+    person's zone (any lot) first, then every other, each by name. The market is public."""
+    zone_id = select(ZoneLsoa.zone_id).where(
+        ZoneLsoa.council_id == council_id, ZoneLsoa.lsoa_code == lsoa_code
+    )
+    contracted = select(Contract.provider_id).where(
+        Contract.council_id == council_id,
+        Contract.zone_id.in_(zone_id),
+        Contract.role != ContractRole.SPOT.value,
+    )
+    providers = list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.PROVIDER.value)
+            .order_by(Organisation.name)
+        )
+    )
+    here = set(session.scalars(contracted))
+    return [p for p in providers if p.id in here], [p for p in providers if p.id not in here]
+
+
 def referral_audit(session: Session, referral: Referral) -> list[AuditEntry]:
     """The referral's own audit events and those of every offer made for it, in order."""
     offer_ids = [o.id for o in referral.offers]
@@ -266,21 +332,28 @@ def load_offer(session: Session, actor: Actor, offer_id: int) -> Offer:
 
 def cascade_steps(session: Session, referral: Referral) -> list[dict[str, Any]]:
     """This round's order of providers, each with its contract's role and the answer it
-    gave in this round: what a broker follows, never shown to a provider."""
+    gave in this round: what a broker follows, never shown to a provider. Each step shows
+    the provider's overall CQC rating and whether it is below the council's threshold: the
+    order itself is the cascade policy's, unchanged."""
     offers = {
         o.provider_id: o for o in referral.offers if o.cascade_round == referral.cascade_round
     }
+    council = session.get(Organisation, referral.council_id)
+    threshold = council.rating_threshold if council else None
     steps = []
     for rank, step in enumerate(referral.cascade_plan, start=1):
         provider = session.get(Organisation, step["provider_id"])
         contract = session.get(Contract, step["contract_id"])
         offer = offers.get(step["provider_id"])
+        rating = provider.rating_overall if provider else None
         steps.append(
             {
                 "rank": rank,
                 "provider": provider.name if provider else "",
                 "role": contract.role if contract else "",
                 "status": offer.status if offer else None,
+                "rating": rating,
+                "below_threshold": below_threshold(rating, threshold),
             }
         )
     return steps

@@ -17,6 +17,7 @@ from homecare.brokerage.repository import (
     OFFER_SORTS,
     REFERRAL_SORTS,
     awaiting_list,
+    choice_figures,
     offer_list,
     offer_read,
     readable_offers,
@@ -279,7 +280,8 @@ def brokerage_kpis(
     ctx: RequestContext = Depends(authenticated),
 ) -> KpiReport:
     """KPIs 1-4 for referrals received in the period (default: the last 28 days), as at the
-    period's settled end by default, so the figures agree with the monitoring return's."""
+    period's settled end by default, so the figures agree with the monitoring return's;
+    with how many referrals named the person's choice of provider and got it."""
     now = ctx.now()
     end = period_to or local_date(now)
     start = period_from or end - timedelta(days=27)
@@ -289,6 +291,7 @@ def brokerage_kpis(
     with ctx.transaction() as (session, actor):
         require(actor, Permission.VIEW_KPIS)
         facts = referral_facts(session, actor, start, end)
+        choice = choice_figures(session, actor, start, end)
     at = moment.moment
     return KpiReport(
         period_from=start,
@@ -300,4 +303,5 @@ def brokerage_kpis(
         overall=_kpi_out(compute_kpis(facts, at)["all"]),
         by_lot={k: _kpi_out(v) for k, v in compute_kpis(facts, at, by_lot).items()},
         by_provider={k: _kpi_out(v) for k, v in compute_kpis(facts, at, by_provider).items()},
+        choice=choice,
     )

@@ -11,15 +11,35 @@ from pydantic import BaseModel, ConfigDict, Field
 from homecare.brokerage.domain import DeclineReason, OfferStatus, ReferralSource, ReferralStatus
 from homecare.http import RecordId, WrittenDate
 from homecare.packages.schemas import VisitOut
-from homecare.pattern import Day, TimeBand
+from homecare.pattern import Day, TimeBand, VisitKind, VisitRequest
 
 
 class VisitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     day: Day
-    band: TimeBand
-    minutes: int = Field(description="Planned length of the visit, 15 to 240 minutes")
+    band: TimeBand | None = Field(
+        default=None, description="The time of day; may be left out when `at` is given"
+    )
+    minutes: int = Field(
+        description="Planned length: a care visit 15 to 240 minutes (under 30 only when the "
+        "person asked, 15 only for a two-handed visit); night sitting or a sleep-in up to 600"
+    )
+    kind: VisitKind = Field(default=VisitKind.CARE, description="care, night_sitting or sleep_in")
+    at: str | None = Field(
+        default=None,
+        max_length=5,
+        description="A clock time set with the person, 'HH:MM'; the visit starts within "
+        "15 minutes of it",
+    )
+    short_requested: bool = Field(
+        default=False, description="The person asked for a visit under 30 minutes"
+    )
+
+    def request(self) -> VisitRequest:
+        return VisitRequest(
+            self.day, self.band, self.minutes, self.kind, self.at, self.short_requested
+        )
 
 
 class ReferralCreate(BaseModel):
@@ -45,6 +65,22 @@ class ReferralCreate(BaseModel):
     )
     outcomes_sought: list[str] = Field(default_factory=list)
     required_start: WrittenDate
+    preferred_provider_id: RecordId | None = Field(
+        default=None, description="The provider the person wants; offered the care first"
+    )
+    preference_reason: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Why the person wants that provider: needed when it has no contract here",
+    )
+    spot_hourly_rate: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=200,
+        decimal_places=2,
+        description="Pounds per hour agreed with a provider that has no contract here; "
+        "without it, the highest contracted rate in the lot and zone",
+    )
 
 
 class OfferRead(BaseModel):
@@ -93,6 +129,15 @@ class ReferralRead(BaseModel):
     cascade_round: int
     cascade_plan: list[dict[str, int]]
     offers: list[OfferRead]
+    preferred_provider_id: int | None = None
+    preferred_provider_name: str | None = None
+    preference_reason: str | None = None
+    preference_text: str | None = Field(
+        default=None, description="The person's choice in words, as the referral page shows it"
+    )
+    spot_purchase: bool = Field(
+        default=False, description="Whether the chosen provider is paid by a spot purchase"
+    )
 
 
 class AcceptOffer(BaseModel):
@@ -154,6 +199,17 @@ class KpiReport(BaseModel):
     overall: list[KpiOut]
     by_lot: dict[str, list[KpiOut]]
     by_provider: dict[str, list[KpiOut]]
+    choice: ChoiceFigures | None = Field(
+        default=None, description="Referrals naming the person's choice of provider"
+    )
+
+
+class ChoiceFigures(BaseModel):
+    """How often people named a provider, and how often they got it."""
+
+    with_preference: int
+    placed_with_preferred: int
+    spot_purchases: int
 
 
 class AuditEntry(BaseModel):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, Role, load_readable, require
+from homecare.brokerage.choice import live_contracts, record_choice
 from homecare.brokerage.domain import (
     NOT_PLACED,
     DeclineReason,
@@ -28,10 +29,10 @@ from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
 from homecare.errors import Conflict, InvalidInput
 from homecare.market.domain import Candidate, ContractRole, CqcRating, Ratings, cascade_order
-from homecare.market.tables import Contract, Lot, Organisation, ZoneLsoa
+from homecare.market.tables import Lot, Organisation, ZoneLsoa
 from homecare.packages.service import start_package
 from homecare.packages.tables import Package
-from homecare.pattern import Day, PlannedVisit, TimeBand, build_pattern, check_weekly_hours
+from homecare.pattern import build_pattern, check_weekly_hours, stored_visit
 from homecare.people.repository import readable_people
 from homecare.people.tables import Person
 
@@ -49,10 +50,11 @@ def refer(
     person = session.scalars(readable_people(actor).where(Person.id == data.person_id)).first()
     if person is None:
         raise InvalidInput(f"no person {data.person_id}", field="person_id")
-    pattern = build_pattern([(v.day, v.band, v.minutes) for v in data.visits], data.two_handed)
+    pattern = build_pattern([v.request() for v in data.visits], data.two_handed)
     weekly_minutes = check_weekly_hours(data.weekly_hours, pattern)
     if data.required_start < local_date(at):
         raise InvalidInput("the required start is before the referral date", field="required_start")
+    _check_choice_fields(data)
     lot = session.scalar(
         select(Lot).where(Lot.council_id == person.council_id, Lot.number == data.lot)
     )
@@ -88,7 +90,15 @@ def refer(
         cascade_plan=[],
     )
     referral.visits = [
-        ReferralVisit(day=v.day.value, band=v.band.value, minutes=v.minutes, carers=v.carers)
+        ReferralVisit(
+            day=v.day.value,
+            band=v.band.value,
+            minutes=v.minutes,
+            carers=v.carers,
+            kind=v.kind.value,
+            at=v.at_text,
+            short_requested=v.short_requested,
+        )
         for v in pattern
     ]
     session.add(referral)
@@ -105,25 +115,50 @@ def refer(
         zone_id=zone_id,
         weekly_minutes=weekly_minutes,
         source=data.source.value,
+        preferred_provider_id=data.preferred_provider_id,
     )
+    if data.preferred_provider_id is not None:
+        record_choice(
+            session,
+            actor=actor,
+            at=at,
+            referral=referral,
+            provider_id=data.preferred_provider_id,
+            reason=data.preference_reason,
+            hourly_rate=data.spot_hourly_rate,
+        )
     _plan_round(session, referral, actor=actor, at=at)
     _offer_next(session, referral, actor=actor, at=at, settings=settings or get_settings())
     return referral
 
 
-def candidates_for(session: Session, referral: Referral) -> list[Candidate]:
-    """Providers holding a live contract for the referral's lot and zone."""
-    rows = session.execute(
-        select(Contract, Organisation)
-        .join(Organisation, Contract.provider_id == Organisation.id)
-        .where(
-            Contract.council_id == referral.council_id,
-            Contract.lot_id == referral.lot_id,
-            Contract.zone_id == referral.zone_id,
-            Contract.starts_on <= referral.required_start,
-            (Contract.ends_on.is_(None)) | (Contract.ends_on >= referral.required_start),
+def _check_choice_fields(data: ReferralCreate) -> None:
+    """A reason or a spot rate belongs to a chosen provider; alone it says nothing."""
+    if data.preferred_provider_id is not None:
+        return
+    if data.spot_hourly_rate is not None:
+        raise InvalidInput(
+            "a spot rate is for a provider the person chose: choose the provider",
+            field="preferred_provider_id",
         )
-    ).all()
+    if data.preference_reason and data.preference_reason.strip():
+        raise InvalidInput(
+            "the reason is for a provider the person chose: choose the provider",
+            field="preferred_provider_id",
+        )
+
+
+def candidates_for(session: Session, referral: Referral) -> list[Candidate]:
+    """Providers holding a live contract for the referral's lot and zone (a spot purchase
+    only for the referral it was made for)."""
+    contracts = live_contracts(session, referral)
+    providers = {
+        org.id: org
+        for org in session.scalars(
+            select(Organisation).where(Organisation.id.in_({c.provider_id for c in contracts}))
+        )
+    }
+    rows = [(c, providers[c.provider_id]) for c in contracts]
     committed = committed_minutes_by_contract(session, [c.id for c, _ in rows])
     return [
         Candidate(
@@ -162,7 +197,9 @@ def _ratings(org: Organisation) -> Ratings:
 
 
 def _plan_round(session: Session, referral: Referral, *, actor: Actor, at: datetime) -> None:
-    ordered = cascade_order(candidates_for(session, referral))
+    ordered = cascade_order(
+        candidates_for(session, referral), preferred=referral.preferred_provider_id
+    )
     referral.cascade_plan = [
         {"provider_id": c.provider_id, "contract_id": c.contract_id} for c in ordered
     ]
@@ -285,9 +322,7 @@ def accept_offer(
         person_id=referral.person_id,
         referral_id=referral.id,
         weekly_minutes=referral.weekly_minutes,
-        pattern=[
-            PlannedVisit(Day(v.day), TimeBand(v.band), v.minutes, v.carers) for v in referral.visits
-        ],
+        pattern=[stored_visit(v) for v in referral.visits],
         outcomes=list(referral.outcomes_sought),
         starts_on=agreed_start,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.db import Base, UTCDateTime
@@ -37,6 +38,12 @@ class Referral(Base):
     cascade_round: Mapped[int] = mapped_column(Integer, default=1)
     cascade_plan: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)
     """The offer order decided when the round began: provider and contract ids, in rank."""
+    preferred_provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    """The provider the person chose, offered first in every round."""
+    preference_reason: Mapped[str | None] = mapped_column(String(300))
+    """Why the person wants that provider; required when it holds no contract here."""
+    spot_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    """The spot purchase made for a chosen provider with no contract in the lot and zone."""
     visits: Mapped[list[ReferralVisit]] = relationship(
         cascade="all, delete-orphan", order_by="ReferralVisit.id"
     )
@@ -57,6 +64,12 @@ class ReferralVisit(Base):
     band: Mapped[str] = mapped_column(String(8))
     minutes: Mapped[int] = mapped_column(Integer)
     carers: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="care", server_default="care")
+    """care, night_sitting or sleep_in (`pattern.VisitKind`)."""
+    at: Mapped[str | None] = mapped_column(String(5))
+    """A clock time set with the person, 'HH:MM' local; none for any time in the band."""
+    short_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    """The person asked for a visit under 30 minutes (000 §27)."""
 
 
 class Offer(Base):

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from homecare.errors import InvalidInput
 from homecare.geo.postcodes import normalise_postcode
-from homecare.pattern import Day, PlannedVisit, TimeBand
+from homecare.pattern import DAY_BANDS, Day, PlannedVisit
 from homecare.people.domain import normalise_nhs_number
 
 COLUMNS = (
@@ -35,7 +35,8 @@ COLUMNS = (
     "outcomes",
 )
 REQUIRED = (*COLUMNS[:9], "days")
-BANDS = tuple(TimeBand)
+BANDS = DAY_BANDS
+"""An extract names the four daytime calls; night care is referred, not imported."""
 DAY_NAMES = {d.value: d for d in Day} | {
     "monday": Day.MON, "tuesday": Day.TUE, "wednesday": Day.WED, "thursday": Day.THU,
     "friday": Day.FRI, "saturday": Day.SAT, "sunday": Day.SUN,

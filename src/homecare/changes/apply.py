@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from homecare.changes.patterns import of_visits, weekly
 from homecare.delivery.outcomes import VisitStatus
+from homecare.delivery.schedule import visit_window
 from homecare.delivery.tables import Alert, Visit, VisitCarer
 from homecare.packages.tables import Package, PackageVisit
 from homecare.pattern import PlannedVisit, visit_key
@@ -37,11 +38,13 @@ def _coming(slot: PackageVisit, at: datetime) -> list[ColumnElement[bool]]:
 
 
 def _retime(session: Session, slot: PackageVisit, at: datetime) -> int:
-    """The slot's visits still to come take its new minutes and carers; counts them."""
+    """The slot's visits still to come take its new minutes, carers and start window (a
+    clock time set with the person narrows it); counts them."""
     count = 0
     for visit in session.scalars(select(Visit).where(*_coming(slot, at))):
         visit.planned_minutes = slot.minutes
         visit.carers = slot.carers
+        visit.window_start, visit.window_end = visit_window(visit.day, slot.band, slot.at)
         count += 1
     return count
 
@@ -72,8 +75,16 @@ def apply_pattern(
         visit = wanted.pop(visit_key(slot.day, slot.band), None)
         if visit is None:
             changed += _remove(session, package, slot, at)
-        elif (slot.minutes, slot.carers) != (visit.minutes, visit.carers):
+        elif (slot.minutes, slot.carers, slot.kind, slot.at, slot.short_requested) != (
+            visit.minutes,
+            visit.carers,
+            visit.kind.value,
+            visit.at_text,
+            visit.short_requested,
+        ):
             slot.minutes, slot.carers = visit.minutes, visit.carers
+            slot.kind, slot.at = visit.kind.value, visit.at_text
+            slot.short_requested = visit.short_requested
             changed += _retime(session, slot, at)
     for visit in wanted.values():
         package.visits.append(
@@ -83,6 +94,9 @@ def apply_pattern(
                 minutes=visit.minutes,
                 carers=visit.carers,
                 required_skill=visit.skill,
+                kind=visit.kind.value,
+                at=visit.at_text,
+                short_requested=visit.short_requested,
             )
         )
     package.weekly_minutes = weekly(of_visits(package.visits))

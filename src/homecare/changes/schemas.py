@@ -12,9 +12,10 @@ from homecare.changes.domain import consent_status
 from homecare.changes.patterns import from_json
 from homecare.changes.tables import ConsentRequest
 from homecare.changes.wording import capitalised, in_words, totals_in_words
+from homecare.errors import InvalidInput
 from homecare.http import WrittenMoment
 from homecare.packages.schemas import VisitOut
-from homecare.pattern import Day, PlannedVisit, TimeBand
+from homecare.pattern import Day, PlannedVisit, TimeBand, VisitKind, parse_clock
 from homecare.units import hours
 
 
@@ -25,11 +26,32 @@ class VisitIn(BaseModel):
 
     day: Day
     band: TimeBand
-    minutes: int = Field(description="15 to 240")
+    minutes: int = Field(description="15 to 240; a night sitting or sleep-in up to 600")
     carers: int = Field(default=1, description="2 for a two-handed visit")
+    kind: VisitKind | None = Field(
+        default=None, description="care, night_sitting or sleep_in; left out, as it was"
+    )
+    at: str | None = Field(
+        default=None, max_length=5, description="A clock time set with the person, 'HH:MM'"
+    )
+    short_requested: bool = Field(
+        default=False, description="The person asked for a visit under 30 minutes"
+    )
 
     def planned(self) -> PlannedVisit:
-        return PlannedVisit(self.day, self.band, self.minutes, self.carers)
+        try:
+            at = parse_clock(self.at)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="visits.at") from exc
+        return PlannedVisit(
+            self.day,
+            self.band,
+            self.minutes,
+            self.carers,
+            kind=self.kind or VisitKind.CARE,
+            at=at,
+            short_requested=self.short_requested,
+        )
 
 
 def planned_visits(visits: list[VisitIn] | None) -> list[PlannedVisit] | None:

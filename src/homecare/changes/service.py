@@ -33,6 +33,7 @@ from homecare.changes.domain import (
     within_parameters,
 )
 from homecare.changes.patterns import (
+    carried_over,
     check_pattern,
     of_visits,
     same_pattern,
@@ -68,7 +69,7 @@ def proposed_pattern(
     """The pattern a change proposes: the visits given, or, given only a new weekly total,
     the current visits scaled to it (how changes were made before they carried visits)."""
     if visits is not None:
-        pattern = check_pattern(list(visits))
+        pattern = check_pattern(carried_over(of_visits(package.visits), visits))
         if to_weekly_minutes is not None and to_weekly_minutes != weekly(pattern):
             raise InvalidInput(
                 f"the visits add up to {hours_text(weekly(pattern))} of carers' time a week, "

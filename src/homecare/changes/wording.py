@@ -29,12 +29,14 @@ BAND_WORDS = {
     TimeBand.LUNCH: "lunch",
     TimeBand.TEA: "tea",
     TimeBand.BED: "bedtime",
+    TimeBand.NIGHT: "night",
 }
 MOVED_TO = {
     TimeBand.MORNING: "the morning",
     TimeBand.LUNCH: "lunchtime",
     TimeBand.TEA: "teatime",
     TimeBand.BED: "the evening",
+    TimeBand.NIGHT: "the night",
 }
 DAY_ORDER = list(Day)
 BAND_ORDER = list(TimeBand)

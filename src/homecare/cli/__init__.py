@@ -9,6 +9,8 @@ from homecare import schema as _schema  # noqa: F401  (every table registered)
 from homecare.cli import (  # noqa: F401  (their commands register on app)
     admin,
     caseload,
+    contracts,
+    cqc,
     db,
     demo,
     privacy,

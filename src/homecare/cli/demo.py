@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time as clock_time
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,6 +99,7 @@ def demo(
         summary["today"] = _today_summary(engine, built, settings, story)
     elif rounds_seconds > 0:
         summary["rounds"] = plan_days(engine, story.round_days, rounds_seconds, seed)
+    summary.update(_changes_over_the_month(engine, built, story))
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:
@@ -133,6 +134,7 @@ def simulate(
     summary["delivery"] = _demo_delivery(engine, built, seed, settings, story, rounds_seconds=0)
     summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
     summary["today"] = _today_summary(engine, built, settings, story)
+    summary.update(_changes_over_the_month(engine, built, story))
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:
@@ -182,6 +184,7 @@ def _brokerage_month(
     from homecare.scenario.figures import PROFILES
     from homecare.scenario.simulate import run_month
     from homecare.scenario.summary import summarise
+    from homecare.scenario.turnover import Window
 
     if area not in PROFILES:
         raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--area")
@@ -218,6 +221,9 @@ def _brokerage_month(
             settings=settings,
             until=until,
             on_step=lambda: progress.advance(task),
+            changes=Window(
+                datetime.combine(story.brokerage_from, time(0), LONDON), story.today, True
+            ),
         )
     with unit_of_work(engine) as session:
         summary = summarise(
@@ -280,6 +286,28 @@ def _demo_delivery(
     if rounds is not None:
         result["rounds"] = rounds
     return result
+
+
+def _changes_over_the_month(engine: Any, built: Any, story: Story) -> dict[str, Any]:
+    """Packages started, ended and moved, and the contracts' and ratings' changes, over the
+    four weeks to today, with the weekly hours on their first day and today."""
+    from homecare.scenario.turnover import turnover_summary
+
+    with unit_of_work(engine) as session:
+        changes = turnover_summary(
+            session,
+            council_id=built.council_id,
+            start=story.today - timedelta(days=27),
+            end=story.today,
+        )
+    packages, contracts = changes["packages"], changes["contracts"]
+    console.print(
+        f"Over the month: {packages['started']} packages started, {packages['ended']} ended,"
+        f" {packages['moved']} moved provider; weekly hours {packages['weekly_hours_start']:,}"
+        f" → {packages['weekly_hours_end']:,}; {contracts['rate_changes']} rate changes,"
+        f" {contracts['rating_changes']} rating changes."
+    )
+    return changes
 
 
 def _plan_ahead(engine: Any, story: Story, seconds: float, seed: int) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from homecare.errors import Conflict, Forbidden, InvalidInput
 from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES, SUSPENDED_PACKAGE_STATUSES
 from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package, PackageVisit
-from homecare.pattern import TIME_BAND_WINDOWS, Day, TimeBand
+from homecare.pattern import Day, parse_clock, start_window
 from homecare.people.tables import Person
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
 from homecare.workforce.tables import CareWorker
@@ -42,9 +42,10 @@ NOT_STARTED = (VisitStatus.PLANNED.value, VisitStatus.HOSPITAL.value)
 """Visits whose carers may still change."""
 
 
-def visit_window(day: date, band: str) -> tuple[datetime, datetime]:
-    """The band's window on that date, London time, as UTC (right across clock changes)."""
-    opens, closes = TIME_BAND_WINDOWS[TimeBand(band)]
+def visit_window(day: date, band: str, at: str | None = None) -> tuple[datetime, datetime]:
+    """The band's window on that date, or 15 minutes either side of a clock time set with
+    the person, London time, as UTC (right across clock changes)."""
+    opens, closes = start_window(band, parse_clock(at))
     return (
         datetime.combine(day, opens, LONDON).astimezone(UTC),
         datetime.combine(day, closes, LONDON).astimezone(UTC),
@@ -172,8 +173,9 @@ def _visit_row(
     carers: int,
     place: tuple[str, str | None, float, float],
     health_tasks: list[str],
+    at: str | None = None,
 ) -> dict[str, Any]:
-    window_start, window_end = visit_window(day, band)
+    window_start, window_end = visit_window(day, band, at)
     kind, name, latitude, longitude = place
     suspended = package.status in SUSPENDED_PACKAGE_STATUSES
     return {
@@ -229,6 +231,7 @@ def _new_rows(
                         carers=slot.carers,
                         place=("home", None, *home),
                         health_tasks=[slot.required_skill] if slot.required_skill else [],
+                        at=slot.at,
                     )
                 )
             for uplift in uplifts.get(package.id, []):

@@ -113,7 +113,7 @@ class VisitRead(BaseModel):
     package_id: int
     person_id: int
     provider_id: int
-    source: Literal["pattern", "community"]
+    source: Literal["pattern", "community", "extra"]
     source_id: int
     package_visit_id: int | None
     day: date

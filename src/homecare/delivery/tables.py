@@ -36,7 +36,8 @@ class Visit(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))
-    """"pattern" (a package visit slot) or "community" (community hours)."""
+    """"pattern" (a package visit slot), "community" (community hours) or "extra" (a visit
+    booked with banked hours: `timebank.drawing`)."""
     source_id: Mapped[int] = mapped_column(Integer)
     package_visit_id: Mapped[int | None] = mapped_column(ForeignKey("package_visit.id"))
     day: Mapped[date] = mapped_column(Date)

@@ -55,10 +55,23 @@ RATING_SCORE: dict[CqcRating, int] = {
 
 KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well_led")
 
+DEFAULT_RATING_THRESHOLD = CqcRating.REQUIRES_IMPROVEMENT
+"""A council that sets no threshold buys from no provider rated below Requires improvement."""
+
+
+def rating_below(rating: CqcRating, threshold: CqcRating) -> bool:
+    """Whether a rating falls below a council's threshold. Not rated is not below: a newly
+    registered service waits for its first inspection, and the contract conditions ask
+    only for its registration."""
+    return rating is not CqcRating.NOT_RATED and RATING_SCORE[rating] < RATING_SCORE[threshold]
+
 
 class ContractRole(StrEnum):
     PRIMARY = "primary"
     FRAMEWORK = "framework"
+    SPOT = "spot"
+    """A one-off purchase from a provider the council holds no contract with, made because
+    the person chose it: it covers one referral and is never offered anyone else's."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +101,11 @@ class Candidate:
     hourly_rate_pence: int
 
 
-def cascade_order(candidates: list[Candidate]) -> list[Candidate]:
+def cascade_order(candidates: list[Candidate], preferred: int | None = None) -> list[Candidate]:
     """The documented offer order (ADR 0004).
+
+    A provider the person chose (`preferred`, a provider id) is asked first, ahead of the
+    primary, when it is among the candidates; everyone else follows in the usual order.
 
     The zone's primary provider comes first. The framework follows, ranked by the
     council's policy: better quality rating first (overall, then the key questions),
@@ -116,4 +132,5 @@ def cascade_order(candidates: list[Candidate]) -> list[Candidate]:
         if candidate.provider_id not in seen:
             seen.add(candidate.provider_id)
             ordered.append(candidate)
-    return ordered
+    chosen = [c for c in ordered if c.provider_id == preferred]
+    return chosen + [c for c in ordered if c.provider_id != preferred]

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select, true
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
 from homecare.market.domain import ContractRole
 from homecare.market.schemas import ContractRead, ZoneRead
 from homecare.market.tables import Contract, Lot, Organisation, Zone, ZoneLsoa
+from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES
+from homecare.packages.tables import Package
 from homecare.people.tables import Person
 from homecare.units import hours
 from homecare.workforce.tables import CareWorker
@@ -99,6 +101,9 @@ def contract_read(session: Session, contract: Contract) -> ContractRead:
         weekly_capacity_hours=hours(contract.weekly_capacity_minutes),
         starts_on=contract.starts_on,
         ends_on=contract.ends_on,
+        flex_up_percent=contract.flex_up_percent,
+        flex_down_percent=contract.flex_down_percent,
+        notice_days=contract.notice_days,
     )
 
 
@@ -144,9 +149,12 @@ def contracts(session: Session, actor: Actor) -> list[ContractRead]:
     return [contract_read(session, c) for c in session.scalars(stmt)]
 
 
+def readable_contract(session: Session, actor: Actor, contract_id: int) -> Contract:
+    return load_readable(session, readable_contracts(actor), Contract, contract_id, "contract")
+
+
 def contract(session: Session, actor: Actor, contract_id: int) -> ContractRead:
-    found = load_readable(session, readable_contracts(actor), Contract, contract_id, "contract")
-    return contract_read(session, found)
+    return contract_read(session, readable_contract(session, actor, contract_id))
 
 
 # --- the market by name, for the commissioner's pages ---------------------------------------
@@ -221,3 +229,14 @@ def providers_named(
     if names:
         stmt = stmt.where(Organisation.name.in_(names))
     return [(p.id, p.name) for p in session.scalars(stmt.order_by(Organisation.id))]
+
+
+def live_under(session: Session, contract_id: int) -> tuple[int, int]:
+    """How many live packages a contract holds and their weekly carer minutes."""
+    count, minutes = session.execute(
+        select(func.count(Package.id), func.coalesce(func.sum(Package.weekly_minutes), 0)).where(
+            Package.contract_id == contract_id,
+            Package.status.in_(SCHEDULED_PACKAGE_STATUSES),
+        )
+    ).one()
+    return int(count), int(minutes)

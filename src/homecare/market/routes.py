@@ -61,6 +61,7 @@ def create_organisation(
             la_code=body.la_code,
             cqc_location_id=body.cqc_location_id,
             ratings=ratings,
+            workforce_data_set_on=body.workforce_data_set_on,
         )
 
 
@@ -154,5 +155,7 @@ def create_contract(
             weekly_capacity_minutes=int(body.weekly_capacity_hours * 60),
             starts_on=body.starts_on,
             ends_on=body.ends_on,
+            notice_days=body.notice_days,
+            override_reason=body.override_reason,
         )
         return contract_read(session, contract)

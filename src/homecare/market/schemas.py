@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +25,9 @@ class OrganisationCreate(BaseModel):
     rating_caring: CqcRating | None = None
     rating_responsive: CqcRating | None = None
     rating_well_led: CqcRating | None = None
+    workforce_data_set_on: WrittenDate | None = Field(
+        default=None, description="When the provider last completed the Workforce Data Set"
+    )
 
 
 class OrganisationRead(BaseModel):
@@ -42,6 +45,7 @@ class OrganisationRead(BaseModel):
     rating_caring: CqcRating | None
     rating_responsive: CqcRating | None
     rating_well_led: CqcRating | None
+    workforce_data_set_on: date | None = None
 
 
 class LotCreate(BaseModel):
@@ -87,6 +91,12 @@ class ContractCreate(BaseModel):
     weekly_capacity_hours: Decimal = Field(ge=0, le=100000)
     starts_on: WrittenDate
     ends_on: WrittenDate | None = None
+    notice_days: int = Field(default=90, ge=0, le=366, description="Notice to end early")
+    override_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why the contract goes ahead although a condition is not met",
+    )
 
 
 class ContractRead(BaseModel):
@@ -102,3 +112,75 @@ class ContractRead(BaseModel):
     weekly_capacity_hours: Decimal
     starts_on: date
     ends_on: date | None
+    flex_up_percent: int = 20
+    flex_down_percent: int = 20
+    notice_days: int = 90
+
+
+class RateChangeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hourly_rate: Decimal = Field(gt=0, le=200, decimal_places=2, description="Pounds per hour")
+    effective_from: WrittenDate = Field(description="The first day of the new rate")
+    reason: str = Field(min_length=3, max_length=500, description="e.g. the annual uplift")
+
+
+class LimitsChangeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weekly_capacity_hours: Decimal | None = Field(default=None, gt=0, le=100000)
+    flex_up_percent: int | None = Field(default=None, ge=0, le=100)
+    flex_down_percent: int | None = Field(default=None, ge=0, le=100)
+    notice_days: int | None = Field(default=None, ge=0, le=366)
+    effective_from: WrittenDate | None = Field(default=None, description="Today if not given")
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class ExtensionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: WrittenDate = Field(description="The new last day of the contract")
+    reason: str = Field(min_length=3, max_length=500)
+    override_reason: str | None = Field(default=None, max_length=500)
+
+
+class TerminationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: WrittenDate = Field(description="The contract's new last day")
+    reason: str = Field(min_length=3, max_length=500)
+    without_notice_reason: str | None = Field(
+        default=None, max_length=300, description="Why it ends sooner than its notice allows"
+    )
+
+
+class WorkforceDataSetCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    completed_on: WrittenDate
+
+
+class ConditionRead(BaseModel):
+    code: str
+    condition: str
+    met: bool
+    finding: str
+
+
+class ContractVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    change: str
+    effective_from: date
+    hourly_rate_pence: int | None
+    weekly_capacity_minutes: int | None
+    flex_up_percent: int | None
+    flex_down_percent: int | None
+    notice_days: int | None
+    ends_on: date | None
+    reason: str
+    conditions: list[ConditionRead] | None
+    override_reason: str | None
+    recorded_at: datetime
+    applied_on: date | None

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, require
+from homecare.calendar import local_date
 from homecare.errors import Conflict, Forbidden, InvalidInput
+from homecare.market.contract_terms import DEFAULT_NOTICE_DAYS, require_conditions
+from homecare.market.contracts import checked_conditions, first_version
 from homecare.market.domain import (
     ContractRole,
     Creator,
@@ -47,6 +50,7 @@ def create_organisation(
     cqc_location_id: str | None = None,
     ratings: dict[str, str | None] | None = None,
     phone: str | None = None,
+    workforce_data_set_on: date | None = None,
 ) -> Organisation:
     require(actor, Permission.MANAGE_MARKET)
     creator = Creator.PLATFORM if actor.is_system else Creator(actor.organisation_kind or "")
@@ -74,6 +78,7 @@ def create_organisation(
         la_code=la_code,
         cqc_location_id=cqc_location_id,
         phone=phone,
+        workforce_data_set_on=workforce_data_set_on,
         **{f"rating_{k}": ratings.get(k) for k in RATING_FIELDS},
     )
     session.add(org)
@@ -179,8 +184,11 @@ def create_contract(
     starts_on: date,
     ends_on: date | None = None,
     council_id: int | None = None,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
+    override_reason: str | None = None,
 ) -> Contract:
-    """A zone has at most one primary provider per lot at a time."""
+    """A zone has at most one primary provider per lot at a time, and a provider gets a
+    contract only when it meets the conditions (001 4.8) or an override is recorded."""
     require(actor, Permission.MANAGE_MARKET)
     council = acting_council(session, actor, council_id)
     provider = session.get(Organisation, provider_id)
@@ -196,8 +204,16 @@ def create_contract(
         raise InvalidInput("a contract cannot end before it starts", field="ends_on")
     if hourly_rate_pence <= 0:
         raise InvalidInput("the hourly rate must be more than zero", field="hourly_rate")
+    if weekly_capacity_minutes < 0:
+        raise InvalidInput(
+            "weekly capacity cannot be less than zero hours", field="weekly_capacity_hours"
+        )
     if role is ContractRole.PRIMARY:
         _refuse_second_primary(session, lot.id, zone, starts_on, ends_on)
+    conditions = checked_conditions(
+        session, council_id=council, provider=provider, today=local_date(at)
+    )
+    require_conditions(conditions, override_reason)
     contract = Contract(
         council_id=council,
         provider_id=provider_id,
@@ -208,9 +224,21 @@ def create_contract(
         weekly_capacity_minutes=weekly_capacity_minutes,
         starts_on=starts_on,
         ends_on=ends_on,
+        notice_days=notice_days,
+        flex_up_percent=20,
+        flex_down_percent=20,
     )
     session.add(contract)
     session.flush()
+    session.add(
+        first_version(
+            contract,
+            actor=actor,
+            at=at,
+            conditions=conditions,
+            override_reason=override_reason,
+        )
+    )
     audit.record(
         session,
         actor=actor,
@@ -223,6 +251,8 @@ def create_contract(
         zone_id=zone.id,
         role=role.value,
         hourly_rate_pence=hourly_rate_pence,
+        conditions_unmet=[c.code for c in conditions if not c.met],
+        overridden=bool((override_reason or "").strip()),
     )
     return contract
 

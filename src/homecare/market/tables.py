@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from homecare.db import Base
+from homecare.db import Base, UTCDateTime
 
 
 class Organisation(Base):
@@ -29,6 +30,11 @@ class Organisation(Base):
     rating_well_led: Mapped[str | None] = mapped_column(String(24))
     phone: Mapped[str | None] = mapped_column(String(20))
     """The office number a care worker calls from a visit, e.g. when no one answers."""
+    rating_threshold: Mapped[str | None] = mapped_column(String(24))
+    """A council's lowest acceptable overall CQC rating (`market.domain.CqcRating`); none
+    means `DEFAULT_RATING_THRESHOLD`."""
+    workforce_data_set_on: Mapped[date | None] = mapped_column(Date)
+    """When a provider last completed the Adult Social Care Workforce Data Set (001 4.8d)."""
 
 
 class Lot(Base):
@@ -90,3 +96,35 @@ class Contract(Base):
     flex_up_percent: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     """How far a provider may raise a package's hours as trusted assessor (000 §11)."""
     flex_down_percent: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    notice_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    """Notice either side gives to end the contract early."""
+
+
+class ContractVersion(Base):
+    """One change to a contract, effective from a day: only the fields it sets are filled.
+
+    The contract row holds the terms in force today; these rows are its history and the
+    changes still to come (`applied_on` none until their day)."""
+
+    __tablename__ = "contract_version"
+    __table_args__ = (UniqueConstraint("contract_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(24))
+    effective_from: Mapped[date] = mapped_column(Date)
+    hourly_rate_pence: Mapped[int | None] = mapped_column(Integer)
+    weekly_capacity_minutes: Mapped[int | None] = mapped_column(Integer)
+    flex_up_percent: Mapped[int | None] = mapped_column(Integer)
+    flex_down_percent: Mapped[int | None] = mapped_column(Integer)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    sets_ends_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(500))
+    conditions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """The contract conditions as checked when the contract was made or extended."""
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    applied_on: Mapped[date | None] = mapped_column(Date)

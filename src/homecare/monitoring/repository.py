@@ -21,6 +21,7 @@ from homecare.delivery.repository import readable_visits
 from homecare.delivery.tables import Visit
 from homecare.geo.outline import convex_hull
 from homecare.geo.tables import PostcodePoint
+from homecare.market.rates import rate_book
 from homecare.market.repository import Places, places, zones
 from homecare.monitoring.definitions import KPI_BY_NUMBER
 from homecare.monitoring.periods import Period, periods_before
@@ -163,7 +164,8 @@ class SpendTable:
 
 
 def committed_spend(session: Session, actor: Actor, where: Places, today: date) -> SpendTable:
-    """Each active package's weekly hours at its contract's hourly rate."""
+    """Each active package's weekly hours at the rate in force for it, which its
+    contract's rate changes set on the day they take effect."""
     table = SpendTable()
     for package in session.scalars(readable_active_packages(actor, today)):
         contract = where.contracts.get(package.contract_id)
@@ -172,14 +174,15 @@ def committed_spend(session: Session, actor: Actor, where: Places, today: date) 
         table.add(
             where.of(contract.id),
             package.weekly_minutes,
-            contract.hourly_rate_pence,
+            package.hourly_rate_pence,
             package.person_id,
         )
     return table
 
 
 def delivered_spend(session: Session, actor: Actor, where: Places, period: Period) -> SpendTable:
-    """Carer minutes delivered on the period's visits at the contract's hourly rate."""
+    """Carer minutes delivered on the period's visits at the contract's rate on each
+    visit's day: a rate change never reprices care already given."""
     stmt = (
         readable_visits(actor)
         .join(Package, Package.id == Visit.package_id)
@@ -188,13 +191,13 @@ def delivered_spend(session: Session, actor: Actor, where: Places, period: Perio
             Visit.day <= period.end,
             Visit.delivered_minutes.is_not(None),
         )
-        .with_only_columns(Package.contract_id, Visit.delivered_minutes, Visit.person_id)
+        .with_only_columns(Package.contract_id, Visit.day, Visit.delivered_minutes, Visit.person_id)
     )
     table = SpendTable()
-    for contract_id, minutes, person_id in session.execute(stmt):
-        contract = where.contracts.get(contract_id)
-        if contract is not None and minutes:
-            table.add(where.of(contract_id), minutes, contract.hourly_rate_pence, person_id)
+    rates = rate_book(session, where.contracts)
+    for contract_id, day, minutes, person_id in session.execute(stmt):
+        if contract_id in where.contracts and minutes:
+            table.add(where.of(contract_id), minutes, rates.rate(contract_id, day), person_id)
     return table
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from homecare.pattern import Day, TimeBand
+from homecare.pattern import Day, TimeBand, VisitKind
 
 
 class VisitOut(BaseModel):
@@ -19,6 +19,16 @@ class VisitOut(BaseModel):
     band: TimeBand
     minutes: int
     carers: int
+    kind: VisitKind = VisitKind.CARE
+    at: str | None = Field(default=None, description="A clock time set with the person")
+    short_requested: bool = Field(
+        default=False, description="The person asked for a visit under 30 minutes"
+    )
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> object:
+        return value.strftime("%H:%M") if isinstance(value, time) else value
 
 
 class PackageRead(BaseModel):

@@ -15,6 +15,20 @@ from homecare.packages.tables import Package, PackageVisit
 from homecare.pattern import PlannedVisit
 
 
+def package_visit(visit: PlannedVisit) -> PackageVisit:
+    """A planned visit as the package stores it: its kind, clock time and request kept."""
+    return PackageVisit(
+        day=visit.day.value,
+        band=visit.band.value,
+        minutes=visit.minutes,
+        carers=visit.carers,
+        required_skill=visit.skill,
+        kind=visit.kind.value,
+        at=visit.at_text,
+        short_requested=visit.short_requested,
+    )
+
+
 def start_package(
     session: Session,
     *,
@@ -45,10 +59,7 @@ def start_package(
         starts_on=starts_on,
         agreed_at=at,
     )
-    package.visits = [
-        PackageVisit(day=v.day.value, band=v.band.value, minutes=v.minutes, carers=v.carers)
-        for v in pattern
-    ]
+    package.visits = [package_visit(v) for v in pattern]
     session.add(package)
     session.flush()
     audit.record(
@@ -94,16 +105,7 @@ def transfer_in_package(
         starts_on=starts_on,
         agreed_at=at,
     )
-    package.visits = [
-        PackageVisit(
-            day=v.day.value,
-            band=v.band.value,
-            minutes=v.minutes,
-            carers=v.carers,
-            required_skill=v.skill,
-        )
-        for v in pattern
-    ]
+    package.visits = [package_visit(v) for v in pattern]
     session.add(package)
     session.flush()
     audit.record(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.db import Base, UTCDateTime
@@ -52,3 +53,9 @@ class PackageVisit(Base):
     carers: Mapped[int] = mapped_column(Integer)
     required_skill: Mapped[str | None] = mapped_column(String(32))
     """A delegated healthcare task (Lot 2) only a trained carer may do."""
+    kind: Mapped[str] = mapped_column(String(16), default="care", server_default="care")
+    """care, night_sitting or sleep_in (`pattern.VisitKind`)."""
+    at: Mapped[str | None] = mapped_column(String(5))
+    """A clock time set with the person, 'HH:MM' local; none for any time in the band."""
+    short_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    """The person asked for a visit under 30 minutes (000 §27)."""

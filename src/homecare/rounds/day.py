@@ -2,15 +2,19 @@
 
 Times are minutes after local midnight (Europe/London) on the day. Each package visit
 due on that weekday becomes a visit with its time band as the window for its start; a
-two-handed visit needs two carers who start together. Each care worker on shift that
-day is a carer who starts and ends at home, travels in their own mode, and may not
-finish after their shift ends.
+two-handed visit needs two carers who start together; a visit at a clock time set with the
+person may start 15 minutes either side of it. Night sitting and sleep-ins are not calls
+on a round: they are listed apart, as night care the provider staffs separately. Each
+care worker on shift that day is a carer who starts and ends at home, travels in their
+own mode, and may not finish after their shift ends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +22,7 @@ from sqlalchemy.orm import Session
 from homecare.calendar import LONDON
 from homecare.geo.distance import Point
 from homecare.packages.tables import Package, PackageVisit
-from homecare.pattern import TIME_BAND_WINDOWS, Day, TimeBand
+from homecare.pattern import NIGHT_KINDS, Day, VisitKind, parse_clock, start_window
 from homecare.people.tables import Person
 from homecare.rounds.model import Carer, ObjectiveKind, Problem, SyncKind, Task, Visit
 from homecare.rounds.travel import TravelMatrixSource
@@ -50,6 +54,24 @@ class DayProblem:
     visit_people: list[Person] = field(default_factory=list)
     workers: list[CareWorker] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
+    night_care: list[PackageVisit] = field(default_factory=list)
+    """Night sitting and sleep-ins due that day: staffed apart, never 'could not place'."""
+
+
+class HasKind(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+Due = TypeVar("Due", bound=HasKind)
+Who = TypeVar("Who")
+
+
+def split_night(due: Sequence[tuple[Due, Who]]) -> tuple[list[tuple[Due, Who]], list[Due]]:
+    """The calls for the daytime rounds, and the night care kept out of them."""
+    rounds = [(v, p) for v, p in due if VisitKind(v.kind) not in NIGHT_KINDS]
+    night = [v for v, _ in due if VisitKind(v.kind) in NIGHT_KINDS]
+    return rounds, night
 
 
 def due_visits(session: Session, provider_id: int, day: date) -> list[tuple[PackageVisit, Person]]:
@@ -90,7 +112,7 @@ def break_rule(shift_start: float, shift_end: float) -> dict[str, float]:
 def build_day(
     session: Session, provider_id: int, day: date, travel: TravelMatrixSource
 ) -> DayProblem:
-    visits_due = due_visits(session, provider_id, day)
+    visits_due, night_care = split_night(due_visits(session, provider_id, day))
     workers = on_shift(session, provider_id, day)
     points: list[Point] = []
     index: dict[Point, int] = {}
@@ -124,7 +146,7 @@ def build_day(
     visits: list[Visit] = []
     tasks: list[Task] = []
     for visit, person in visits_due:
-        earliest, latest = TIME_BAND_WINDOWS[TimeBand(visit.band)]
+        earliest, latest = start_window(visit.band, parse_clock(visit.at))
         first = len(tasks)
         for place in range(visit.carers):
             # A delegated healthcare task needs one trained carer; the second of a
@@ -159,4 +181,5 @@ def build_day(
         visit_people=[p for _, p in visits_due],
         workers=workers,
         points=points,
+        night_care=night_care,
     )

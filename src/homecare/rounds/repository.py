@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from homecare.access import Actor, scoped
 from homecare.errors import NotFound
+from homecare.pattern import start_window
 from homecare.people.tables import Person
+from homecare.rounds.day import due_visits, split_night
 from homecare.rounds.schemas import (
     GeoJson,
+    NightCareRead,
     PlanRead,
     RoundRead,
     SearchFigure,
@@ -83,7 +86,26 @@ def round_read(session: Session, r: Round) -> RoundRead:
     )
 
 
-def plan_read(plan: RoundPlan) -> PlanRead:
+def night_care_of(session: Session, plan: RoundPlan) -> list[NightCareRead]:
+    """The night sitting and sleep-ins due on the plan's day, listed beside its rounds."""
+    due = due_visits(session, plan.provider_id, plan.day)
+    _, night = split_night(due)
+    people = {v.id: p.id for v, p in due}
+    return [
+        NightCareRead(
+            package_visit_id=v.id,
+            person_id=people[v.id],
+            kind=v.kind,
+            starts=v.at or start_window(v.band)[0].strftime("%H:%M"),
+            minutes=v.minutes,
+            carers=v.carers,
+        )
+        for v in night
+    ]
+
+
+def plan_read(plan: RoundPlan, session: Session | None = None) -> PlanRead:
+    """The plan; given the session, with the night care staffed apart from it."""
     return PlanRead(
         id=plan.id,
         provider_id=plan.provider_id,
@@ -93,6 +115,7 @@ def plan_read(plan: RoundPlan) -> PlanRead:
         measures=plan.measures,
         rounds=len(plan.rounds),
         unassigned=[UnassignedRead.model_validate(u) for u in plan.unassigned],
+        night_care=night_care_of(session, plan) if session is not None else [],
     )
 
 

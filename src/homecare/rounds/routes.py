@@ -72,7 +72,7 @@ def get_plan(day: WrittenDate, ctx: RequestContext = Depends(authenticated)) -> 
         plan = plan_of_day(session, actor, day)
         if plan is None:
             raise NotFound(f"no rounds planned for {day.isoformat()}")
-        return plan_read(plan)
+        return plan_read(plan, session)
 
 
 @router.post("/rounds/optimise", response_model=PlanRead)
@@ -90,7 +90,7 @@ def optimise(body: OptimiseDay, ctx: RequestContext = Depends(authenticated)) ->
             travel=travel_source(ctx.settings),
             time_limit=body.time_limit,
         )
-        return plan_read(outcome.plan)
+        return plan_read(outcome.plan, session)
 
 
 @router.post("/round-plans/{day}/searches", response_model=SearchRead, status_code=202)

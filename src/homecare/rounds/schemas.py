@@ -50,6 +50,17 @@ class UnassignedRead(BaseModel):
     reason: str
 
 
+class NightCareRead(BaseModel):
+    """A night sitting or sleep-in due that day: staffed apart from the daytime rounds."""
+
+    package_visit_id: int
+    person_id: int
+    kind: str
+    starts: str = Field(description="When the night begins, 'HH:MM' local")
+    minutes: int
+    carers: int
+
+
 class PlanRead(BaseModel):
     id: int
     provider_id: int
@@ -59,6 +70,9 @@ class PlanRead(BaseModel):
     measures: dict[str, float]
     rounds: int
     unassigned: list[UnassignedRead]
+    night_care: list[NightCareRead] = Field(
+        default_factory=list, description="Night sitting and sleep-ins, not on the rounds"
+    )
 
 
 class OptimiseDay(BaseModel):

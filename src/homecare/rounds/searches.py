@@ -21,7 +21,7 @@ from homecare import audit
 from homecare.access import Actor
 from homecare.db import unit_of_work
 from homecare.errors import Conflict, NotFound
-from homecare.rounds.day import due_visits, on_shift
+from homecare.rounds.day import due_visits, on_shift, split_night
 from homecare.rounds.plan_copy import plan_from_copy, plan_to_copy
 from homecare.rounds.service import planning_provider, prepare_day, save_day, search_day
 from homecare.rounds.tables import RoundPlan, RoundSearch
@@ -36,8 +36,10 @@ GRACE = timedelta(minutes=5)
 def cannot_plan(session: Session, provider_id: int, day: date) -> str | None:
     """Why a search would have nothing to do, in words, before it is asked to run."""
     when = f"{day:%A} {day.day} {day:%B %Y}"
-    if not due_visits(session, provider_id, day):
-        return f"There are no visits due on {when}, so there is nothing to plan"
+    calls, night = split_night(due_visits(session, provider_id, day))
+    if not calls:
+        staffed_apart = " (night care is staffed apart from the rounds)" if night else ""
+        return f"There are no visits due on {when}, so there is nothing to plan{staffed_apart}"
     if not on_shift(session, provider_id, day):
         return f"No care workers are on shift on {when}, so nobody can make the visits"
     return None

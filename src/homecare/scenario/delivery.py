@@ -31,7 +31,7 @@ from homecare.db import unit_of_work
 from homecare.delivery import schedule, visit_actions
 from homecare.geo.directory import SHIPPED, read_csv
 from homecare.reviews import service as reviews
-from homecare.scenario import carers, casework, flexibility
+from homecare.scenario import carers, casework, flexibility, turnover
 from homecare.scenario.area import Area
 from homecare.scenario.delivery_summary import delivery_summary as delivery_summary
 from homecare.scenario.plans import plan_people, plan_referrals
@@ -142,6 +142,7 @@ class DeliverySimulation:
         """Before the day starts: periods, community hours and reviews falling due."""
         stage = self.stage
         early = min(at(day, 4), latest) if latest else at(day, 4)
+        turnover.overnight(stage.engine, early)
         with unit_of_work(stage.engine) as session:
             timebank.end_due_periods(session, actor=SYSTEM_ACTOR, at=early)
             community.end_due_community_hours(session, actor=SYSTEM_ACTOR, at=early)
@@ -171,6 +172,9 @@ class DeliverySimulation:
             seed=seed + 13,
             settings=stage.settings,
             until=self.until,
+            changes=turnover.Window(
+                at(stage.start, 0), self.until.astimezone(LONDON).date(), overnight=False
+            ),
         )
 
 

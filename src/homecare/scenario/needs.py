@@ -72,6 +72,17 @@ def draw_need(rng: random.Random, lot2_share: float) -> Need:
     return Need(dependency=dependency, lot=lot, pattern=pattern)
 
 
+def as_referred(pattern: list[PlannedVisit]) -> list[PlannedVisit]:
+    """The pattern as a referral may ask for it: the council sends no single carer for 15
+    minutes (001 Appendix 2, 1.2), so such a call becomes 20, and a call under 30 minutes
+    is one the person asked for (000 §27)."""
+    referred = []
+    for visit in pattern:
+        minutes = max(visit.minutes, 20) if visit.carers == 1 else visit.minutes
+        referred.append(replace(visit, minutes=minutes, short_requested=minutes < 30))
+    return referred
+
+
 def _minutes(rng: random.Random, band: TimeBand, dependency: float) -> int:
     base = BASE_MINUTES[band] + rng.choice((-15, 0, 0, 0, 15)) + (15 if dependency > 0.8 else 0)
     return max(15, base)

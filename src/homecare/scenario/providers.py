@@ -14,9 +14,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from homecare.access import SYSTEM_ACTOR
+from homecare.calendar import local_date
 from homecare.market import service as market
+from homecare.market.contracts import checked_conditions
 from homecare.market.domain import ContractRole, CqcRating, OrganisationKind
-from homecare.market.tables import Contract
+from homecare.market.tables import Contract, Organisation
 from homecare.packages.service import transfer_in_package
 from homecare.people.service import record_person
 from homecare.scenario import names
@@ -106,6 +108,7 @@ def build_providers(
             cqc_location_id=f"1-{rng.randint(100_000_000, 9_999_999_999)}",
             ratings=ratings(rng),
             phone=f"0113 496 {index:04d}",
+            workforce_data_set_on=local_date(at) - timedelta(days=30 + 11 * index),
         )
         contracts[name] = []
         for lot in _lots(profile, index, lot2_providers):
@@ -125,9 +128,27 @@ def build_providers(
                     weekly_capacity_minutes=capacity,
                     starts_on=starts_on,
                     council_id=council_id,
+                    override_reason=_override(session, council_id, provider, at),
                 )
             )
     return contracts, assignment
+
+
+IMPROVEMENT_PLAN = (
+    "Working towards Good under a CQC improvement plan: self-assessment statement received"
+    " at award (001 4.8k)"
+)
+
+
+def _override(
+    session: Session, council_id: int, provider: Organisation, at: datetime
+) -> str | None:
+    """A provider short of the conditions was let its contract on its improvement plan, as
+    001 allows; the override says so."""
+    results = checked_conditions(
+        session, council_id=council_id, provider=provider, today=local_date(at)
+    )
+    return None if all(r.met for r in results) else IMPROVEMENT_PLAN
 
 
 def _lots(profile: AreaProfile, index: int, lot2_providers: list[int]) -> list[int]:

@@ -26,7 +26,9 @@ from homecare.calendar import LONDON, local_date
 from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.people.service import record_person
+from homecare.scenario import turnover
 from homecare.scenario.area import Area
+from homecare.scenario.needs import as_referred
 from homecare.scenario.plans import ReferralPlan, person_create
 
 LATE_IN_DAY = time(15, 0)
@@ -51,7 +53,14 @@ class MonthLog:
 
 class MonthSimulation:
     def __init__(
-        self, engine: Engine, area: Area, *, seed: int, settings: Settings, until: datetime
+        self,
+        engine: Engine,
+        area: Area,
+        *,
+        seed: int,
+        settings: Settings,
+        until: datetime,
+        changes: turnover.Window | None = None,
     ) -> None:
         self.engine = engine
         self.area = area
@@ -63,6 +72,9 @@ class MonthSimulation:
         self.scheduled_offers: set[int] = set()
         self.log = MonthLog()
         self.started = False
+        self.changes = changes
+        self.turnover_rng = random.Random(seed + 17)
+        """Its own stream, so the referrals and answers play as they would without it."""
 
     def push(self, at: datetime, kind: str, payload: object = None) -> None:
         heapq.heappush(self.queue, Event(at, next(self.seq), kind, payload))
@@ -77,6 +89,11 @@ class MonthSimulation:
             self.started = True
             for plan in self.area.referrals:
                 self.push(plan.at, "refer", plan)
+            if self.changes is not None:
+                for change in turnover.plan(
+                    self.engine, self.area, self.turnover_rng, self.changes, self.until
+                ):
+                    self.push(change.at, change.kind, change.payload)
         while self.queue and self.queue[0].at <= min(until, self.until):
             event = heapq.heappop(self.queue)
             getattr(self, f"_on_{event.kind}")(event)
@@ -101,7 +118,7 @@ class MonthSimulation:
                     plan.person, self.area.nhs_numbers(), self.area.council_id if nhs else None
                 ),
             )
-            pattern = plan.person.need.pattern
+            pattern = as_referred(plan.person.need.pattern)
             service.refer(
                 session,
                 actor=actor,
@@ -114,13 +131,39 @@ class MonthSimulation:
                     authorised_delay=plan.authorised_delay,
                     lot=plan.person.need.lot,
                     weekly_hours=sum(v.carer_minutes for v in pattern) / 60,
-                    visits=[VisitIn(day=v.day, band=v.band, minutes=v.minutes) for v in pattern],
+                    visits=[
+                        VisitIn(
+                            day=v.day,
+                            band=v.band,
+                            minutes=v.minutes,
+                            short_requested=v.short_requested,
+                        )
+                        for v in pattern
+                    ],
                     two_handed=[v.key for v in pattern if v.carers == 2],
                     outcomes_sought=plan.person.outcomes,
                     required_start=plan.required_start,
                 ),
             )
         self.log.referrals += 1
+
+    # The month's other changes (`turnover`): the summary counts them from the store.
+
+    def _on_end_care(self, event: Event) -> None:
+        turnover.end_care(self.engine, self.area, self.turnover_rng, event.at)
+
+    def _on_move_care(self, event: Event) -> None:
+        turnover.move_care(self.engine, self.area, self.turnover_rng, event.at)
+
+    def _on_overnight(self, event: Event) -> None:
+        turnover.overnight(self.engine, event.at)
+
+    def _on_uplift(self, event: Event) -> None:
+        assert isinstance(event.payload, date)
+        turnover.uplift(self.engine, self.area, event.at, event.payload)
+
+    def _on_rating(self, event: Event) -> None:
+        turnover.rating_change(self.engine, self.area, self.turnover_rng, event.at)
 
     def _on_answer(self, event: Event) -> None:
         assert isinstance(event.payload, tuple)
@@ -219,5 +262,9 @@ def run_month(
     settings: Settings,
     until: datetime,
     on_step: Callable[[], None] | None = None,
+    changes: turnover.Window | None = None,
 ) -> MonthLog:
-    return MonthSimulation(engine, area, seed=seed, settings=settings, until=until).run(on_step)
+    """The month's referrals; with `changes`, the caseload's and market's changes too."""
+    return MonthSimulation(
+        engine, area, seed=seed, settings=settings, until=until, changes=changes
+    ).run(on_step)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from homecare.access import Actor
+from homecare.access import Actor, load_readable
 from homecare.errors import NotFound
+from homecare.packages.repository import readable_by_package
+from homecare.timebank.care_rules import AskStatus
 from homecare.timebank.ledger import Kind
 from homecare.timebank.service import Statement, balance
-from homecare.timebank.tables import TimeBankEntry
+from homecare.timebank.tables import TimeBankEntry, TimeBankRequest
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,35 @@ def balance_of(session: Session, actor: Actor, package_id: int) -> Balance | Non
         )
     )
     return Balance(statement, -int(delivered or 0))
+
+
+def readable_time_bank_requests(actor: Actor) -> Select[Any]:
+    """Asks to use banked hours, seen by whoever may see their package."""
+    return readable_by_package(actor, TimeBankRequest)
+
+
+def load_time_bank_request(
+    session: Session, actor: Actor, request_id: int, *, lock: bool = False
+) -> TimeBankRequest:
+    """One ask the actor may read (locked for an answer); anybody else's is "not found"."""
+    stmt = readable_time_bank_requests(actor)
+    if lock:
+        stmt = stmt.with_for_update()
+    return load_readable(session, stmt, TimeBankRequest, request_id, "request")
+
+
+def time_bank_requests(
+    session: Session, actor: Actor, *, package_id: int | None = None, waiting: bool = False
+) -> list[TimeBankRequest]:
+    """A package's asks, latest first; or (`waiting`) every ask still to answer, oldest
+    first, as the provider works through them."""
+    stmt = readable_time_bank_requests(actor)
+    if package_id is not None:
+        stmt = stmt.where(TimeBankRequest.package_id == package_id)
+    if waiting:
+        stmt = stmt.where(TimeBankRequest.status == AskStatus.ASKED.value).order_by(
+            TimeBankRequest.asked_at, TimeBankRequest.id
+        )
+    else:
+        stmt = stmt.order_by(TimeBankRequest.asked_at.desc(), TimeBankRequest.id.desc())
+    return list(session.scalars(stmt))

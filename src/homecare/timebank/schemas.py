@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.http import WrittenDate
+from homecare.http import RecordId, WrittenDate
+from homecare.pattern import TimeBand
+from homecare.timebank.care_rules import AskStatus, CareKind, ledger_note
 from homecare.timebank.ledger import MAX_PERIOD_WEEKS
 from homecare.timebank.service import Statement
-from homecare.timebank.tables import TimeBankEntry
+from homecare.timebank.tables import TimeBankEntry, TimeBankRequest
 from homecare.units import hours
 
 MAX_MINUTES = MAX_PERIOD_WEEKS * 7 * 24 * 60
@@ -138,3 +140,61 @@ class TimeBankRead(BaseModel):
 
 class PeriodEndsRead(BaseModel):
     ended: int = Field(description="How many periods were closed, across all accounts")
+
+
+class CareAsk(BaseModel):
+    """Banked hours asked for as care: an extra visit (`day`, `band`) or a longer planned
+    visit (`visit_id`), for `minutes` of the person's time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CareKind
+    minutes: int = Field(
+        gt=0, le=MAX_MINUTES, strict=True, description="The extra visit's length, or minutes added"
+    )
+    day: WrittenDate | None = Field(default=None, description="The extra visit's day")
+    band: TimeBand | None = Field(default=None, description="The extra visit's time of day")
+    visit_id: RecordId | None = Field(default=None, description="The planned visit to lengthen")
+    note: str | None = Field(default=None, max_length=500, description="e.g. 'A bath on Friday'")
+
+
+class CareDecline(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=300)
+
+
+class CareAskRead(BaseModel):
+    id: int
+    package_id: int
+    kind: CareKind
+    minutes: int
+    hours: Decimal
+    day: date
+    band: str
+    visit_id: int | None
+    note: str | None
+    status: AskStatus
+    asked_at: datetime
+    answered_at: datetime | None
+    decline_reason: str | None
+    in_words: str = Field(description="The care asked for, as the pages say it")
+
+    @classmethod
+    def of(cls, asked: TimeBankRequest) -> CareAskRead:
+        return cls(
+            id=asked.id,
+            package_id=asked.package_id,
+            kind=CareKind(asked.kind),
+            minutes=asked.minutes,
+            hours=hours(asked.minutes),
+            day=asked.day,
+            band=asked.band,
+            visit_id=asked.visit_id,
+            note=asked.note,
+            status=AskStatus(asked.status),
+            asked_at=asked.asked_at,
+            answered_at=asked.answered_at,
+            decline_reason=asked.decline_reason,
+            in_words=ledger_note(asked.kind, asked.day, asked.band, asked.minutes),
+        )

@@ -48,3 +48,30 @@ class TimeBankEntry(Base):
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), unique=True)
     """A delivery names its visit, so a visit is drawn from the envelope at most once."""
     note: Mapped[str | None] = mapped_column(String(500))
+
+
+class TimeBankRequest(Base):
+    """The person's (or family's) ask to turn banked hours into care: an extra visit on a
+    date, or a planned visit made longer. The provider accepts (the minutes are drawn from
+    the bank and the visit booked) or declines with a reason; nothing is drawn before."""
+
+    __tablename__ = "time_bank_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("package.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """"extra_visit" or "longer_visit"."""
+    minutes: Mapped[int] = mapped_column(Integer)
+    """The person's time asked for: an extra visit's length, or the minutes added."""
+    day: Mapped[date] = mapped_column(Date)
+    band: Mapped[str] = mapped_column(String(8))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    """The visit made longer; for an extra visit, the visit booked once accepted."""
+    note: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """asked, accepted or declined."""
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    asked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decline_reason: Mapped[str | None] = mapped_column(String(300))

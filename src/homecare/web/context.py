@@ -31,6 +31,7 @@ from homecare.clock import Clock
 from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.errors import NotAuthenticated
+from homecare.market.ratings import open_alert_count
 from homecare.web import csrf
 
 
@@ -66,6 +67,8 @@ def waiting_work(session: Session, actor: Actor) -> dict[str, int]:
     )
     if actor.may(Permission.DECIDE_CHANGES):
         counts["changes"] = decisions_waiting(session, actor=actor)
+    if actor.is_council and actor.may(Permission.MANAGE_MARKET):
+        counts["alerts"] = open_alert_count(session, actor)
     return counts
 
 

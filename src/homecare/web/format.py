@@ -36,7 +36,8 @@ DAYS = {
     "sat": "Saturday",
     "sun": "Sunday",
 }
-BANDS = {"morning": "Morning", "lunch": "Lunch", "tea": "Tea", "bed": "Bed"}
+BANDS = {"morning": "Morning", "lunch": "Lunch", "tea": "Tea", "bed": "Bed", "night": "Night"}
+VISIT_KINDS = {"care": "Care", "night_sitting": "Night sitting", "sleep_in": "Sleep-in"}
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -127,6 +128,10 @@ def day_name(code: str) -> str:
 
 def band_name(code: str) -> str:
     return BANDS.get(code, code)
+
+
+def visit_kind_name(code: str) -> str:
+    return VISIT_KINDS.get(code, code)
 
 
 TASKS = {

@@ -14,12 +14,23 @@ from starlette.datastructures import FormData
 
 from homecare.changes.domain import MIN_VISIT_MINUTES
 from homecare.changes.patterns import MAX_VISIT_MINUTES, VisitLike
-from homecare.pattern import Day, PlannedVisit, TimeBand
+from homecare.pattern import NIGHT_MINUTES, Day, PlannedVisit, TimeBand
 from homecare.web import forms
 from homecare.web.format import DAYS
 
-BAND_LABELS = {"morning": "morning", "lunch": "lunch", "tea": "tea", "bed": "bedtime"}
+BAND_LABELS = {
+    "morning": "morning",
+    "lunch": "lunch",
+    "tea": "tea",
+    "bed": "bedtime",
+    "night": "night",
+}
 REASON_LIMIT = 1000
+
+
+def longest_visit(band: TimeBand | str) -> int:
+    """A night visit may be a ten-hour night sitting or sleep-in; a day call 4 hours."""
+    return NIGHT_MINUTES[1] if TimeBand(band) is TimeBand.NIGHT else MAX_VISIT_MINUTES
 
 
 def cell(day: Day | str, band: TimeBand | str) -> str:
@@ -60,8 +71,11 @@ def _cell_visit(
     minutes = forms.whole_number(raw, most=99_999)
     if minutes is None:
         errors[name] = f"{label}: enter the minutes as a whole number, like 30"
-    elif not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
-        errors[name] = f"{label}: a visit lasts from {MIN_VISIT_MINUTES} minutes to 4 hours"
+    elif not MIN_VISIT_MINUTES <= minutes <= longest_visit(band):
+        errors[name] = (
+            f"{label}: a visit lasts from {MIN_VISIT_MINUTES} minutes to "
+            f"{longest_visit(band) // 60} hours"
+        )
     else:
         return PlannedVisit(day, band, minutes, 2 if doubled else 1)
     return None

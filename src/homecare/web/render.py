@@ -48,6 +48,7 @@ environment.filters.update(
     nhs=fmt.format_nhs,
     day=fmt.day_name,
     band=fmt.band_name,
+    visit_kind=fmt.visit_kind_name,
     tasks=fmt.task_names,
     sentence=fmt.sentence,
 )
@@ -69,6 +70,7 @@ QUEUE_COUNTS = {
     "/app/queue": ("queue", "with providers"),
     "/app/awaiting-care": ("awaiting", "waiting"),
     "/app/changes": ("changes", "waiting for a decision"),
+    "/app/alerts": ("alerts", "not yet read"),
 }
 """The work queues whose navigation item shows how many wait, and what the number counts
 for a screen reader, where the number alone would be unclear."""
@@ -107,6 +109,7 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
             ("Spend", "/app/spend"),
             ("Zones", "/app/zones"),
             ("Providers and contracts", "/app/providers"),
+            ("CQC alerts", "/app/alerts"),
         ]
     if actor.may(Permission.BROKER):
         items += [("Referral queue", "/app/queue"), ("Awaiting care", "/app/awaiting-care")]
@@ -121,7 +124,11 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
     if actor.is_council or (actor.is_provider and actor.may(Permission.MANAGE_DELIVERY)):
         items.append(("People and packages", "/app/packages"))
     if actor.is_provider and actor.may(Permission.MANAGE_DELIVERY):
-        items += [("Rounds", "/app/rounds"), ("Care workers", "/app/care-workers")]
+        items += [
+            ("Rounds", "/app/rounds"),
+            ("Care workers", "/app/care-workers"),
+            ("Banked hours", "/app/banked-hours"),
+        ]
     if actor.is_provider or (actor.is_council and actor.may(Permission.VIEW_KPIS)):
         items.append(("Monitoring returns", "/app/returns"))
     return _counted(me, items)

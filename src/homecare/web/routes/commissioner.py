@@ -17,9 +17,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from homecare.access import Actor, Permission
+from homecare.brokerage.repository import choice_figures
 from homecare.calendar import local_date
 from homecare.errors import Forbidden, NotFound
 from homecare.http import PathId
+from homecare.market import ratings
 from homecare.market import repository as market
 from homecare.monitoring import repository as oversight
 from homecare.monitoring.periods import Period, PeriodKind, parse_period, recent_periods
@@ -152,6 +154,7 @@ def kpis(
             trend=view.trend_table(trend),
             query=_query(chosen, provider, lot_number, now_chosen),
             rag_rule=report.rag_rule,
+            choice=choice_figures(session, me.actor, report.period.start, report.period.end),
         )
 
 
@@ -335,4 +338,6 @@ def provider(
             as_at_text=report.as_at_text,
             kpis=[r for r in report.rows if r.provider_id == provider_id and r.lot is None],
             query=_query(latest, provider_id, None),
+            standing=ratings.standing(session, me.actor, organisation),
+            rating_history=ratings.rating_history(session, provider_id),
         )

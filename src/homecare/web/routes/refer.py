@@ -18,26 +18,31 @@ from homecare.access import Actor, Permission, Role, require
 from homecare.access_log import log_person_read
 from homecare.brokerage import service
 from homecare.brokerage.domain import ReferralSource
-from homecare.brokerage.schemas import ReferralCreate, VisitIn
+from homecare.brokerage.repository import provider_choices
+from homecare.brokerage.schemas import ReferralCreate
 from homecare.calendar import local_date
-from homecare.changes.domain import MIN_VISIT_MINUTES
-from homecare.changes.patterns import MAX_VISIT_MINUTES
 from homecare.errors import Conflict, InvalidInput
 from homecare.geo.postcodes import normalise_postcode
 from homecare.geo.repository import lookup
 from homecare.http import PathId
 from homecare.market.repository import council_lots, organisations
-from homecare.pattern import Day, TimeBand, visit_key
 from homecare.people.domain import age_on, is_valid_nhs_number
 from homecare.people.repository import load_person, search_people
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.people.tables import Person
-from homecare.units import hours_text
 from homecare.web import forms
 from homecare.web.context import WebContext, form_data, web_context
 from homecare.web.format import sentence
-from homecare.web.pattern_form import cell_label
+from homecare.web.refer_visits import (
+    BANDS,
+    DAYS,
+    NIGHT_KIND_CHOICES,
+    GridVisits,
+    grid_anchor,
+    read_grid,
+    weekly_hours_checks,
+)
 from homecare.web.render import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -225,9 +230,6 @@ def create_person(
 
 # --- the referral form -------------------------------------------------------------------
 
-BANDS = [b.value for b in TimeBand]
-DAYS = [d.value for d in Day]
-
 
 def _default_source(actor: Actor) -> str:
     if actor.role is Role.NEIGHBOURHOOD_NURSE:
@@ -245,6 +247,7 @@ def _referral_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     lots = council_lots(session, actor, person.council_id)
+    here, elsewhere = provider_choices(session, person.council_id, person.lsoa_code)
     return render(
         request,
         "refer/referral.html",
@@ -254,8 +257,11 @@ def _referral_page(
         sources=SOURCES,
         days=DAYS,
         bands=BANDS,
+        night_kinds=NIGHT_KIND_CHOICES,
         values=values,
         errors=errors,
+        providers_here=[(str(p.id), p.name) for p in here],
+        providers_elsewhere=[(str(p.id), p.name) for p in elsewhere],
     )
 
 
@@ -276,63 +282,14 @@ def referral_form(
         )
 
 
-def _weekly_hours_checks(
-    weekly: float | None, visits: list[VisitIn], two_handed: list[str], errors: dict[str, str]
-) -> None:
-    """Weekly carer hours, when given, agree with the visits (once every visit can be read):
-    said in hours and minutes."""
-    if weekly is None or any(a == "weekly-hours" or a.startswith("visit-") for a in errors):
-        return
-    if weekly <= 0:
-        errors["weekly-hours"] = "Weekly carer hours must be more than 0"
-        return
-    if weekly > 168:
-        errors["weekly-hours"] = "Weekly carer hours cannot be more than the 168 hours in a week"
-        return
-    doubled = set(two_handed)
-    minutes = sum(v.minutes * (2 if visit_key(v.day, v.band) in doubled else 1) for v in visits)
-    if visits and abs(weekly * 60 - minutes) > 15:
-        errors["weekly-hours"] = (
-            f"Weekly carer hours ({hours_text(round(weekly * 60))}) do not match the visits, "
-            f"which add up to {hours_text(minutes)} of carers' time"
-        )
-
-
 def _referral_body(
     form: FormData, person_id: int, today: date, errors: dict[str, str]
-) -> tuple[ReferralCreate | None, list[str]]:
-    """The referral as the API takes it, and the input id of each visit in its order."""
-    visits: list[VisitIn] = []
-    anchors: list[str] = []
-    two_handed: list[str] = []
+) -> tuple[ReferralCreate | None, GridVisits]:
+    """The referral as the API takes it, and the grid's visits with the cell of each."""
     lot = forms.whole_number(forms.text(form, "lot"))
     if lot is None:
         errors["lot"] = "Select the lot"
-    for day in DAYS:
-        for band in BANDS:
-            key = visit_key(day, band)
-            raw = forms.text(form, f"visit-{key}")
-            doubled = forms.text(form, f"two-{key}") == "yes"
-            if not raw:
-                if doubled:
-                    errors[f"visit-{key}"] = "Enter the minutes of a visit that needs two carers"
-                continue
-            minutes = forms.whole_number(raw)
-            if minutes is None:
-                errors[f"visit-{key}"] = "Enter the minutes as a whole number, like 30"
-                continue
-            if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
-                errors[f"visit-{key}"] = (
-                    f"{cell_label(day, band)}: a visit lasts from {MIN_VISIT_MINUTES} minutes "
-                    "to 4 hours"
-                )
-                continue
-            visits.append(VisitIn(day=Day(day), band=TimeBand(band), minutes=minutes))
-            anchors.append(f"visit-{key}")
-            if doubled:
-                two_handed.append(key)
-    if not visits and not any(a.startswith("visit-") for a in errors):
-        errors["visit-mon-morning"] = "Enter the minutes of at least one visit"
+    grid = read_grid(form, errors)
     weekly = forms.parse_number(
         form,
         "weekly_hours",
@@ -340,7 +297,7 @@ def _referral_body(
         anchor="weekly-hours",
         message="Enter the weekly carer hours as a number of hours, like 12.5",
     )
-    _weekly_hours_checks(weekly, visits, two_handed, errors)
+    weekly_hours_checks(weekly, grid, errors)
     starts = forms.parse_date(
         form, "required-start", "the required start date", errors, anchor="required-start-day"
     )
@@ -349,8 +306,14 @@ def _referral_body(
     source = forms.text(form, "source")
     if source not in {s.value for s in ReferralSource}:
         errors["source"] = "Select where the referral comes from"
+    chosen = forms.text(form, "preferred_provider")
+    preferred = forms.record_id(chosen) if chosen else None
+    if chosen and preferred is None:
+        errors["preferred-provider"] = "Select the provider the person wants, or none"
+    if len(forms.text(form, "preference_reason")) > 300:
+        errors["preference-reason"] = "The reason must be 300 characters or fewer"
     if errors or starts is None or lot is None:
-        return None, anchors
+        return None, grid
     outcomes = [line.strip() for line in forms.text(form, "outcomes").splitlines() if line.strip()]
     return (
         ReferralCreate(
@@ -359,24 +322,23 @@ def _referral_body(
             priority=forms.text(form, "priority") == "yes",
             lot=lot,
             weekly_hours=weekly,
-            visits=visits,
-            two_handed=two_handed,
+            visits=grid.visits,
+            two_handed=grid.two_handed,
             outcomes_sought=outcomes,
             required_start=starts,
+            preferred_provider_id=preferred,
+            preference_reason=forms.text(form, "preference_reason") or None,
         ),
-        anchors,
+        grid,
     )
 
 
-def _referral_anchor(field: str | None, anchors: list[str], two_handed: list[str]) -> str:
+def _referral_anchor(field: str | None, grid: GridVisits) -> str:
     """The input a service's refusal is about: 'visits.3.minutes' is the fourth visit."""
     parts = (field or "").split(".")
-    if parts[0] == "visits" and len(parts) > 1 and parts[1].isdigit():
-        index = int(parts[1])
-        return anchors[index] if index < len(anchors) else "visit-mon-morning"
-    if parts[0] == "two_handed" and len(parts) > 1 and parts[1].isdigit():
-        index = int(parts[1])
-        return f"two-{two_handed[index]}" if index < len(two_handed) else "visit-mon-morning"
+    cell = grid_anchor(parts, grid)
+    if cell is not None:
+        return cell
     return {
         "visits": "visit-mon-morning",
         "weekly_hours": "weekly-hours",
@@ -384,6 +346,9 @@ def _referral_anchor(field: str | None, anchors: list[str], two_handed: list[str
         "lot": "lot",
         "source": "source",
         "person_id": "person",
+        "preferred_provider_id": "preferred-provider",
+        "preference_reason": "preference-reason",
+        "spot_hourly_rate": "preferred-provider",
     }.get(parts[0], "person")
 
 
@@ -395,21 +360,19 @@ def send_referral(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     errors: dict[str, str] = {}
-    anchors: list[str] = []
-    two_handed: list[str] = []
+    grid = GridVisits()
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.REFER)
             person = load_person(session, me.actor, person_id)
-            body, anchors = _referral_body(form, person.id, local_date(ctx.now()), errors)
+            body, grid = _referral_body(form, person.id, local_date(ctx.now()), errors)
             if body is not None:
-                two_handed = body.two_handed
                 referral = service.refer(
                     session, actor=me.actor, at=ctx.now(), data=body, settings=ctx.settings
                 )
                 return redirect(f"/app/referrals/{referral.id}?done=sent")
     except InvalidInput as exc:
-        errors[_referral_anchor(exc.field, anchors, two_handed)] = sentence(exc.message)
+        errors[_referral_anchor(exc.field, grid)] = sentence(exc.message)
     with ctx.transaction() as (session, me):
         person = load_person(session, me.actor, person_id)
         return _referral_page(
