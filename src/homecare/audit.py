@@ -166,6 +166,7 @@ PLAIN_DETAIL = frozenset(
         "round",
         "rows",
         "seconds",
+        "skipped",
         "suspended_visits",
         "to_pattern",
         "to_weekly_minutes",

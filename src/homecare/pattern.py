@@ -119,6 +119,8 @@ class VisitRequest:
     kind: VisitKind = VisitKind.CARE
     at: str | None = None
     short_requested: bool = False
+    task: str | None = None
+    """A delegated healthcare task the visit is for, from the lot's tasks (Lot 2)."""
 
 
 class StoredVisit(Protocol):
@@ -152,6 +154,11 @@ def stored_visit(row: StoredVisit, skill: str | None = None) -> PlannedVisit:
         at=parse_clock(row.at),
         short_requested=bool(row.short_requested),
     )
+
+
+def task_words(task: str) -> str:
+    """'catheter_care' as people say it: 'catheter care'."""
+    return task.replace("_", " ")
 
 
 def visit_key(day: Day | str, band: TimeBand | str) -> str:
@@ -299,6 +306,7 @@ def build_pattern(
             band,
             r.minutes,
             2 if visit_key(r.day, band) in doubled else 1,
+            r.task,
             kind=VisitKind(r.kind),
             at=at,
             short_requested=r.short_requested,

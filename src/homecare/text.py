@@ -13,3 +13,9 @@ def slug(name: str) -> str:
 def long_date(day: date) -> str:
     """A date as people write it in a letter: 7 December 2026."""
     return f"{day.day} {day:%B %Y}"
+
+
+def possessive(name: str) -> str:
+    """ "Aire Homecare's", but "Pudsey Care Services'": a name ending in s takes the
+    apostrophe alone."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -57,7 +57,7 @@ def test_carers_none_of_whom_is_trained_for_the_visits_task_are_refused(
 
     assert untrained.status_code == 422, untrained.text
     assert untrained.json()["field"] == "care_worker_ids"
-    assert "trained for catheter_care" in untrained.text
+    assert "trained for catheter care" in untrained.text
     assert led.status_code == 200, led.text
     assert sorted(c["care_worker_id"] for c in led.json()["assigned_carers"]) == sorted(
         [trained.care_worker_id, first.care_worker_id]

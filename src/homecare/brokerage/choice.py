@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor
+from homecare.brokerage.skills import providers_short
 from homecare.brokerage.tables import Referral
 from homecare.calendar import local_date
 from homecare.errors import InvalidInput
@@ -71,7 +72,8 @@ def live_contracts(session: Session, referral: Referral) -> list[Contract]:
 def check_choice(
     session: Session, referral: Referral, provider_id: int, reason: str | None
 ) -> Choice:
-    """Refuses a choice the council cannot honour, saying why, before anything is written."""
+    """Refuses a choice the council cannot honour (rated too low, or no staff trained for
+    the referral's tasks), saying why, before anything is written."""
     provider = session.get(Organisation, provider_id)
     if provider is None or provider.kind != OrganisationKind.PROVIDER.value:
         raise InvalidInput(
@@ -87,6 +89,12 @@ def check_choice(
             f"{provider.name} is rated {RATING_WORDS[rating]} by CQC, below the council's "
             f"lowest acceptable rating ({RATING_WORDS[threshold]}), so care cannot be bought "
             "from it",
+            field="preferred_provider_id",
+        )
+    short = providers_short(session, referral, [provider.id])
+    if short:
+        raise InvalidInput(
+            f"{provider.name} has {short[provider.id]}, so it cannot take this referral",
             field="preferred_provider_id",
         )
     reason = (reason or "").strip() or None

@@ -113,10 +113,10 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
     assert lot is not None and zone is not None
     two_handed = sum(v.minutes * v.carers for v in referral.visits if v.carers > 1)
     offers = list(referral.offers)
-    plan = referral.cascade_plan
+    plan, skipped = referral.cascade_plan, referral.cascade_skipped or []
     if actor.is_provider:
         offers = [o for o in offers if o.provider_id == actor.organisation_id]
-        plan = []
+        plan, skipped = [], []
     chosen = session.get(Organisation, referral.preferred_provider_id or 0)
     return ReferralRead(
         id=referral.id,
@@ -139,6 +139,7 @@ def referral_read(session: Session, referral: Referral, actor: Actor) -> Referra
         closed_reason=referral.closed_reason,
         cascade_round=referral.cascade_round,
         cascade_plan=plan,
+        cascade_skipped=skipped,
         offers=[offer_read(session, o, actor) for o in offers],
         preferred_provider_id=referral.preferred_provider_id,
         preferred_provider_name=chosen.name if chosen else None,
@@ -357,6 +358,15 @@ def cascade_steps(session: Session, referral: Referral) -> list[dict[str, Any]]:
             }
         )
     return steps
+
+
+def skipped_steps(session: Session, referral: Referral) -> list[dict[str, str]]:
+    """The providers this round left out of the order, by name, with why."""
+    names = _names(session, Organisation)
+    return [
+        {"provider": names.get(int(s["provider_id"]), ""), "reason": str(s["reason"])}
+        for s in referral.cascade_skipped or []
+    ]
 
 
 # --- long lists: search, filters, sorting and one page at a time ---------------------------

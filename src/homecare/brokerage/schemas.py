@@ -35,10 +35,17 @@ class VisitIn(BaseModel):
     short_requested: bool = Field(
         default=False, description="The person asked for a visit under 30 minutes"
     )
+    task: str | None = Field(
+        default=None,
+        max_length=32,
+        description="A delegated healthcare task the visit is for, e.g. 'catheter_care': "
+        "one of the lot's tasks; a carer trained for it must lead the visit",
+    )
 
     def request(self) -> VisitRequest:
+        task = (self.task or "").strip() or None
         return VisitRequest(
-            self.day, self.band, self.minutes, self.kind, self.at, self.short_requested
+            self.day, self.band, self.minutes, self.kind, self.at, self.short_requested, task
         )
 
 
@@ -128,6 +135,11 @@ class ReferralRead(BaseModel):
     closed_reason: str | None
     cascade_round: int
     cascade_plan: list[dict[str, int]]
+    cascade_skipped: list[dict[str, int | str]] = Field(
+        default_factory=list,
+        description="Providers left out of this round's order, each with why (provider_id, "
+        "reason): no care worker trained for a skill the referral needs",
+    )
     offers: list[OfferRead]
     preferred_provider_id: int | None = None
     preferred_provider_name: str | None = None

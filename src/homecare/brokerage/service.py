@@ -24,6 +24,7 @@ from homecare.brokerage.domain import (
 )
 from homecare.brokerage.repository import readable_offers, readable_referrals
 from homecare.brokerage.schemas import ReferralCreate
+from homecare.brokerage.skills import check_tasks, providers_short
 from homecare.brokerage.tables import Offer, Referral, ReferralVisit
 from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
@@ -60,6 +61,7 @@ def refer(
     )
     if lot is None:
         raise InvalidInput(f"no lot {data.lot}", field="lot")
+    check_tasks(lot, pattern)
     zone_id = session.scalar(
         select(ZoneLsoa.zone_id).where(
             ZoneLsoa.council_id == person.council_id, ZoneLsoa.lsoa_code == person.lsoa_code
@@ -98,6 +100,7 @@ def refer(
             kind=v.kind.value,
             at=v.at_text,
             short_requested=v.short_requested,
+            task=v.skill,
         )
         for v in pattern
     ]
@@ -197,12 +200,17 @@ def _ratings(org: Organisation) -> Ratings:
 
 
 def _plan_round(session: Session, referral: Referral, *, actor: Actor, at: datetime) -> None:
-    ordered = cascade_order(
+    """This round's order; a provider without staff trained for the referral is left out,
+    with the reason kept beside the order."""
+    everyone = cascade_order(
         candidates_for(session, referral), preferred=referral.preferred_provider_id
     )
+    short = providers_short(session, referral, [c.provider_id for c in everyone])
+    ordered = [c for c in everyone if c.provider_id not in short]
     referral.cascade_plan = [
         {"provider_id": c.provider_id, "contract_id": c.contract_id} for c in ordered
     ]
+    referral.cascade_skipped = [{"provider_id": p, "reason": r} for p, r in short.items()]
     audit.record(
         session,
         actor=actor,
@@ -221,6 +229,7 @@ def _plan_round(session: Session, referral: Referral, *, actor: Actor, at: datet
             }
             for c in ordered
         ],
+        skipped=referral.cascade_skipped,
     )
 
 
@@ -322,7 +331,7 @@ def accept_offer(
         person_id=referral.person_id,
         referral_id=referral.id,
         weekly_minutes=referral.weekly_minutes,
-        pattern=[stored_visit(v) for v in referral.visits],
+        pattern=[stored_visit(v, v.task) for v in referral.visits],
         outcomes=list(referral.outcomes_sought),
         starts_on=agreed_start,
     )

@@ -38,6 +38,9 @@ class Referral(Base):
     cascade_round: Mapped[int] = mapped_column(Integer, default=1)
     cascade_plan: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)
     """The offer order decided when the round began: provider and contract ids, in rank."""
+    cascade_skipped: Mapped[list[dict[str, int | str]] | None] = mapped_column(JSON)
+    """Providers left out of this round's order, each with why: no staff trained for the
+    skills the referral needs."""
     preferred_provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     """The provider the person chose, offered first in every round."""
     preference_reason: Mapped[str | None] = mapped_column(String(300))
@@ -70,6 +73,8 @@ class ReferralVisit(Base):
     """A clock time set with the person, 'HH:MM' local; none for any time in the band."""
     short_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     """The person asked for a visit under 30 minutes (000 §27)."""
+    task: Mapped[str | None] = mapped_column(String(32))
+    """A delegated healthcare task named by the referrer, from the lot's tasks (000 §12)."""
 
 
 class Offer(Base):

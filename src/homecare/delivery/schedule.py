@@ -28,7 +28,7 @@ from homecare.errors import Conflict, Forbidden, InvalidInput
 from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES, SUSPENDED_PACKAGE_STATUSES
 from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package, PackageVisit
-from homecare.pattern import Day, parse_clock, start_window
+from homecare.pattern import Day, parse_clock, start_window, task_words
 from homecare.people.tables import Person
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
 from homecare.workforce.tables import CareWorker
@@ -349,7 +349,11 @@ def _check_carers(session: Session, visit: Visit, care_worker_ids: list[int]) ->
     for task in visit.health_tasks:
         # One trained carer leads a delegated task; the second of a double-up assists.
         if not any(task in w.skills for w in workers.values()):
-            raise InvalidInput(f"none of the carers is trained for {task}", field=field)
+            raise InvalidInput(
+                f"none of the carers is trained for {task_words(task)}, the visit's delegated "
+                "task: a trained carer must lead it",
+                field=field,
+            )
     return [workers[i] for i in care_worker_ids]
 
 

@@ -11,6 +11,7 @@ from homecare.market.domain import (
     CqcRating,
     rating_below,
 )
+from homecare.text import long_date, possessive
 
 QUESTIONS = ("overall", *KEY_QUESTIONS)
 """The overall rating and the five key questions, in the order CQC lists them."""
@@ -80,10 +81,6 @@ def alert_due(was: CqcRating | None, now: CqcRating, threshold: CqcRating) -> bo
     return RATING_SCORE[now] < RATING_SCORE[was]
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
 def alert_message(
     provider: str,
     was: CqcRating | None,
@@ -96,6 +93,7 @@ def alert_message(
     if was is None or was is CqcRating.NOT_RATED:
         change = f"{provider} is now rated {rating_words(now)} by CQC"
     else:
-        change = f"{provider}'s CQC rating fell from {rating_words(was)} to {rating_words(now)}"
+        fell = f"fell from {rating_words(was)} to {rating_words(now)}"
+        change = f"{possessive(provider)} CQC rating {fell}"
     published = f" (published {long_date(published_on)})" if published_on else ""
     return f"{change}, below your threshold of {rating_words(threshold)}{published}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from homecare.pattern import Day, TimeBand, VisitKind
 
@@ -23,6 +23,11 @@ class VisitOut(BaseModel):
     at: str | None = Field(default=None, description="A clock time set with the person")
     short_requested: bool = Field(
         default=False, description="The person asked for a visit under 30 minutes"
+    )
+    task: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("task", "required_skill", "skill"),
+        description="A delegated healthcare task only a trained carer may lead",
     )
 
     @field_validator("at", mode="before")

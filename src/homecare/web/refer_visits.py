@@ -8,7 +8,7 @@ shows each fault at once against its cell, in the same words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 
 from starlette.datastructures import FormData
@@ -23,6 +23,7 @@ from homecare.pattern import (
     band_of,
     clock_text,
     parse_clock,
+    task_words,
     visit_fault,
     visit_key,
 )
@@ -32,11 +33,25 @@ from homecare.web.pattern_form import cell_label
 
 BANDS = [b.value for b in TimeBand]
 DAYS = [d.value for d in Day]
+
 NIGHT_KIND_CHOICES = [
     (VisitKind.NIGHT_SITTING.value, "Night sitting (awake)"),
     (VisitKind.SLEEP_IN.value, "Sleep-in"),
     (VisitKind.CARE.value, "A care visit"),
 ]
+
+
+def task_choices(lots: list[tuple[int, list[str]]]) -> list[tuple[str, str]]:
+    """The delegated tasks a visit may name, from every lot that has any: 'Catheter care
+    (Lot 2)'; the service refuses a task outside the lot chosen."""
+    choices: dict[str, list[str]] = {}
+    for number, tasks in lots:
+        for task in tasks:
+            choices.setdefault(task, []).append(f"Lot {number}")
+    return [
+        (task, f"{task_words(task).capitalize()} ({', '.join(where)})")
+        for task, where in choices.items()
+    ]
 
 
 @dataclass
@@ -107,7 +122,8 @@ def _cell(form: FormData, day: str, band: str, errors: dict[str, str]) -> Planne
     if fault is not None:
         errors[f"visit-{key}"] = f"{label}: {fault[1][0].lower()}{fault[1][1:]}"
         return None
-    return visit if f"at-{key}" not in errors else None
+    task = forms.text(form, f"task-{key}") or None
+    return replace(visit, skill=task) if f"at-{key}" not in errors else None
 
 
 def read_grid(form: FormData, errors: dict[str, str]) -> GridVisits:
@@ -126,6 +142,7 @@ def read_grid(form: FormData, errors: dict[str, str]) -> GridVisits:
                     kind=visit.kind,
                     at=visit.at_text,
                     short_requested=visit.short_requested,
+                    task=visit.skill,
                 )
             )
             grid.keys.append(visit.key)
@@ -163,7 +180,7 @@ def grid_anchor(parts: list[str], grid: GridVisits) -> str | None:
     if parts[0] == "visits":
         if index >= len(grid.keys):
             return "visit-mon-morning"
-        prefix = "at" if parts[2:] == ["at"] else "visit"
+        prefix = {"at": "at", "task": "task"}.get("".join(parts[2:3]), "visit")
         return f"{prefix}-{grid.keys[index]}"
     if parts[0] == "two_handed":
         two = grid.two_handed

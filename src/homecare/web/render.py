@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from homecare.access import Permission, Role
 from homecare.errors import DomainError, Forbidden, NotFound, TooManyAttempts
+from homecare.text import possessive
 from homecare.web import format as fmt
 from homecare.web.context import SecondFactorPending, SignedIn, SignInRequired
 from homecare.web.csrf import CsrfRejected
@@ -51,6 +52,7 @@ environment.filters.update(
     visit_kind=fmt.visit_kind_name,
     tasks=fmt.task_names,
     sentence=fmt.sentence,
+    possessive=possessive,
 )
 
 SECURITY_HEADERS = {

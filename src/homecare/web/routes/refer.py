@@ -41,6 +41,7 @@ from homecare.web.refer_visits import (
     GridVisits,
     grid_anchor,
     read_grid,
+    task_choices,
     weekly_hours_checks,
 )
 from homecare.web.render import WebRoute, redirect, render
@@ -258,6 +259,7 @@ def _referral_page(
         days=DAYS,
         bands=BANDS,
         night_kinds=NIGHT_KIND_CHOICES,
+        tasks=task_choices([(lot.number, list(lot.required_skills or [])) for lot in lots]),
         values=values,
         errors=errors,
         providers_here=[(str(p.id), p.name) for p in here],

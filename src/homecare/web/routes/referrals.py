@@ -20,6 +20,7 @@ from homecare.brokerage.repository import (
     referral_list,
     referral_read,
     referral_zones,
+    skipped_steps,
 )
 from homecare.brokerage.tables import Referral
 from homecare.errors import Conflict, Forbidden, InvalidInput
@@ -132,6 +133,7 @@ def _referral_page(
         package=package,
         source=SOURCES.get(read.source.value, read.source.value),
         cascade=cascade_steps(session, referral) if actor.may(Permission.BROKER) else [],
+        skipped=skipped_steps(session, referral) if actor.may(Permission.BROKER) else [],
         offers=sorted(read.offers, key=lambda o: (o.cascade_round, o.rank)),
         reasons=DECLINE_REASONS,
         may_recascade=actor.may(Permission.BROKER)
