@@ -57,6 +57,7 @@ PLAIN_DETAIL = frozenset(
         "care_worker_ids",
         "change_id",
         "client_event_id",
+        "commissioned_by_id",
         "council_id",
         "notification_id",
         "organisation_id",

@@ -35,7 +35,9 @@ from homecare.db import unit_of_work
 from homecare.people.domain import nhs_check_digit
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
+from homecare.workforce.tables import CareWorker
 from tests.support import payloads
+from tests.support.caseload import hire_care_worker
 from tests.support.world import ARMLEY_POSTCODE, MONDAY_10AM, World
 
 SETTINGS = Settings(
@@ -122,6 +124,18 @@ def _assert_cascade_invariants(engine: Engine, referral_id: int) -> None:
             assert referral.status in (ReferralStatus.OFFERED.value, ReferralStatus.WITHDRAWN.value)
 
 
+def _train_everyone(engine: Engine, world: World) -> None:
+    """Lot 2 is offered only to providers with a care worker trained for catheter care:
+    one each, once for all the examples sharing the store."""
+    with unit_of_work(engine) as s:
+        if s.scalar(select(func.count()).select_from(CareWorker)):
+            return
+    for index, provider in enumerate(world.providers):
+        hire_care_worker(
+            engine, world, provider=provider, name=f"Trained {index}", skills=["catheter_care"]
+        )
+
+
 def _expected_outcome(plan: list[int], answers: list[Answer]) -> tuple[str, int | None]:
     """What the cascade policy says must happen: the status, and who holds or took it."""
     if not plan:
@@ -162,6 +176,7 @@ def test_whatever_providers_answer_the_referral_moves_down_its_plan_in_order(
         if name in world.providers
     }
     now: datetime = MONDAY_10AM
+    _train_everyone(engine, world)
     with unit_of_work(engine) as s:
         social_worker = actor_for_token(s, world.tokens["social_worker"])
         person = record_person(

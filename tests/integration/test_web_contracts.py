@@ -10,6 +10,9 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from homecare.db import unit_of_work
+from homecare.market.tables import Organisation
+from tests.conftest import auth
 from tests.integration.test_web_auth import csrf_token, give_password, sign_in
 from tests.integration.test_web_rounds import browser as browser  # the fixture, shared
 from tests.support.world import World
@@ -83,3 +86,46 @@ def test_ending_a_contract_inside_its_notice_asks_for_the_reason_on_the_page(
         "This contract needs 90 days' notice: the earliest end is 3 January 2027, unless you "
         "record why it ends without notice"
     )
+
+
+def test_an_extension_for_a_provider_short_of_the_conditions_goes_ahead_only_with_a_reason(
+    browser: TestClient, client: TestClient, engine: Engine, world: World
+) -> None:
+    made = client.post(
+        "/contracts",
+        json={"provider_id": world.providers["Wortley Care"], "lot": 1,
+              "zone_id": world.empty_zone_id, "role": "framework", "hourly_rate": "24.00",
+              "weekly_capacity_hours": "100", "starts_on": "2026-10-01",
+              "ends_on": "2029-09-30"},
+        headers=auth(world.tokens["commissioner"]),
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    contract_id = made.json()["id"]
+    with unit_of_work(engine) as s:
+        wortley = s.get(Organisation, world.providers["Wortley Care"])
+        assert wortley is not None
+        wortley.rating_well_led = "requires_improvement"
+    give_password(engine, COMMISSIONER)
+    sign_in(browser, COMMISSIONER)
+    page = browser.get(f"/app/contracts/{contract_id}")
+    token = csrf_token(page.text)
+    form = {"csrf_token": token, "extend-day": "30", "extend-month": "9", "extend-year": "2030",
+            "extend-reason": "Extension option"}  # fmt: skip
+
+    refused = browser.post(f"/app/contracts/{contract_id}/extend", data=form)
+    extended = browser.post(
+        f"/app/contracts/{contract_id}/extend",
+        data={**form, "extend-override": "Improvement plan agreed with CQC"},
+    )
+
+    assert "Not met" in page.text and "Rated requires improvement for Well-led" not in page.text
+    assert "Rated Requires improvement for Well-led" in page.text
+    assert refused.status_code == 400
+    [(anchor, message)] = errors_of(refused.text)
+    assert anchor == "extend-override"
+    assert "rated at least good for well-led (rated Requires improvement for Well-led)" in (
+        html.unescape(message)
+    )
+    assert extended.url.path == f"/app/contracts/{contract_id}"
+    assert "The contract is extended." in extended.text
+    assert "Conditions overridden:</strong> Improvement plan agreed with CQC" in extended.text

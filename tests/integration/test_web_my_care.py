@@ -584,11 +584,13 @@ def test_the_visit_pattern_reads_as_plain_sentences() -> None:
     weekdays = [(d, "morning", 45, 1) for d in ("mon", "tue", "wed", "thu", "fri")]
     weekend = [(d, "lunch", 30, 1) for d in ("sat", "sun")]
     odd = [("wed", "bed", 30, 2), ("mon", "bed", 30, 2), ("fri", "bed", 30, 2)]
+    nights = [("sat", "night", 600, 1)]
 
-    lines = pattern_in_words(weekend + odd + weekdays)
+    lines = pattern_in_words(weekend + odd + weekdays + nights)
 
     assert lines == [
         "Monday to Friday: a 45-minute morning visit",
         "Saturday and Sunday: a 30-minute lunch visit",
         "Monday, Wednesday and Friday: a 30-minute bedtime visit with 2 care workers",
+        "Saturday: a 10-hour night visit",
     ]

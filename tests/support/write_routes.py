@@ -15,7 +15,7 @@ from homecare.caseload.moving import move_package
 from homecare.changes.consent import answer_consent, request_consent
 from homecare.changes.service import decide_change, submit_change
 from homecare.delivery.call_events import apply_events
-from homecare.delivery.schedule import carers_from_rounds
+from homecare.delivery.schedule import assign_carers, carers_from_rounds
 from homecare.delivery.undo import undo_not_at_home
 from homecare.delivery.visit_actions import acknowledge_alert
 from homecare.market.contracts import (
@@ -104,6 +104,7 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
         extend_package,
     ),
     "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
+    "POST /app/visits/{visit_id}/carers": ("PUT /visits/{visit_id}/carers", assign_carers),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
     "POST /app/today/visits/{visit_id}/undo-not-at-home": (
         "POST /visits/{visit_id}/not-at-home/undo",

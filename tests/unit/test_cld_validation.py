@@ -17,6 +17,7 @@ from homecare.cld.build import (
 )
 from homecare.cld.validate import CldProblem, validate
 from homecare.errors import InvalidInput
+from homecare.packages.domain import EndReason
 
 PERSON = {
     "LA_Code": "E08000035",
@@ -285,3 +286,11 @@ def test_a_withdrawal_is_coded_only_where_its_reason_is_plain() -> None:
     assert withdrawn_outcome("No longer needs care") == ""
     assert request_outcome("offered", None) == spec.PROGRESS_TO_SERVICES
     assert request_outcome("placed", None) == spec.PROGRESS_TO_SERVICES
+
+
+def test_every_end_of_care_has_an_outcome_on_the_cld_list() -> None:
+    outcomes = spec.SERVICE_END_OUTCOMES
+
+    assert set(outcomes) == {reason.value for reason in EndReason}
+    assert set(outcomes.values()) | {spec.SERVICE_ENDED_OTHERWISE} <= set(spec.EVENT_OUTCOMES)
+    assert outcomes["died"] == "NFA - Deceased"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from homecare.brokerage.domain import missing_skills, needed_skills, skills_reason, task_fault
-from homecare.errors import InvalidInput
 from homecare.pattern import Day, TimeBand, VisitRequest, build_pattern
 
 
@@ -66,11 +65,3 @@ def test_the_reason_names_each_missing_skill_in_plain_words(
     missing: list[str], reason: str
 ) -> None:
     assert skills_reason(missing) == reason
-
-
-def test_a_visits_task_is_not_refused_by_the_pattern_rules_themselves() -> None:
-    # The lot decides which tasks are allowed (brokerage); the pattern only carries them.
-    try:
-        build_pattern([VisitRequest(Day.TUE, TimeBand.MORNING, 30, task="anything")], [])
-    except InvalidInput as refused:  # pragma: no cover - would be a regression
-        pytest.fail(refused.message)

@@ -32,6 +32,7 @@ from homecare.market.domain import (
     rating_below,
 )
 from homecare.market.tables import Contract, Organisation
+from homecare.units import pence_of_pounds
 
 RATING_WORDS = {
     CqcRating.OUTSTANDING: "Outstanding",
@@ -125,7 +126,9 @@ def buy_spot(
 ) -> Contract:
     """The spot purchase for a non-contracted choice: one contract row, audited."""
     pence = (
-        int(hourly_rate * 100) if hourly_rate is not None else contracted_rate(session, referral)
+        pence_of_pounds(hourly_rate)
+        if hourly_rate is not None
+        else contracted_rate(session, referral)
     )
     if pence is None:
         raise InvalidInput(

@@ -33,8 +33,12 @@ from homecare.units import hours
 
 
 def readable_referrals(actor: Actor) -> Select[Any]:
-    """The council's referrals; a nurse's own; those a provider holds a live offer for (or
-    won); a person's own."""
+    """The council's referrals; a nurse's own and those in the lots the trust commissions
+    (its case management); those a provider holds a live offer for (or won); a person's."""
+
+    def nursed(org: int) -> Any:
+        trust_lots = select(Lot.id).where(Lot.commissioned_by_id == org)
+        return (Referral.referrer_org_id == org) | Referral.lot_id.in_(trust_lots)
 
     def offered_to(org: int) -> Any:
         live = select(Offer.referral_id).where(
@@ -46,7 +50,7 @@ def readable_referrals(actor: Actor) -> Select[Any]:
         actor,
         select(Referral),
         council=lambda org: Referral.council_id == org,
-        nurse=lambda org: Referral.referrer_org_id == org,
+        nurse=nursed,
         provider=offered_to,
         person=lambda person_id: Referral.person_id == person_id,
     )

@@ -304,7 +304,11 @@ def service_row(base: CldRow, package: Package, cqc_location: str, quarter: Quar
         "Event_Reference": f"SVC-{package.id}",
         "Event_Start_Date": package.starts_on.isoformat(),
         "Event_End_Date": package.ends_on.isoformat() if ended and package.ends_on else "",
-        "Event_Outcome": "" if ended else spec.PROVISION_OF_SERVICE,
+        "Event_Outcome": (
+            spec.SERVICE_END_OUTCOMES.get(package.end_reason or "", spec.SERVICE_ENDED_OTHERWISE)
+            if ended
+            else spec.PROVISION_OF_SERVICE
+        ),
         "Service_Type": spec.LONG_TERM_COMMUNITY,
         "Service_Component": spec.HOME_SUPPORT,
         "Delivery_Mechanism": spec.CASSR_COMMISSIONED,

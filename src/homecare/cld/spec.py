@@ -149,6 +149,21 @@ EVENT_OUTCOMES = (
 )
 """In the guidance's order of precedence; 'NFA- Other' is spelt as the guidance spells it."""
 
+SERVICE_END_OUTCOMES = {
+    "died": "NFA - Deceased",
+    "residential_or_nursing": PROGRESS_TO_SERVICES,
+    "no_longer_needs_care": "NFA - Support ended: Other reason",
+    "moved_away": "NFA - Moved to another LA",
+    "direct_payment": PROGRESS_TO_SERVICES,
+    "hospital_long_stay": "Admitted to hospital",
+    "short_term_ended": "Service ended as planned",
+    "moved_to_another_provider": PROGRESS_TO_SERVICES,
+}
+"""A home support service's end as its outcome, by the package's end reason
+(`packages.domain.EndReason`): a move into a care home, onto a direct payment or to another
+provider is a progression to another service, which is its own event."""
+SERVICE_ENDED_OTHERWISE = "NFA - Support ended: Other reason"
+
 DISCHARGE_FROM_HOSPITAL = "Discharge from Hospital"
 COMMUNITY_ROUTE = "Community / Other route"
 ROUTES_OF_ACCESS = (

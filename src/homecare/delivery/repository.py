@@ -143,6 +143,12 @@ def visits_seen_by(
     return visit_reads(session, session.scalars(stmt).all())
 
 
+def visit_read(session: Session, actor: Actor, visit_id: int) -> VisitRead:
+    """One visit the actor may read, with its carers; anyone else's is "not found"."""
+    visit = load_readable(session, readable_visits(actor), Visit, visit_id, "visit")
+    return visit_reads(session, [visit])[0]
+
+
 # --- a care worker's round, as their phone shows it --------------------------------------
 
 NOTES_LOOK_BACK = timedelta(days=14)

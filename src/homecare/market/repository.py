@@ -21,11 +21,13 @@ from homecare.workforce.tables import CareWorker
 
 
 def readable_contracts(actor: Actor) -> Select[Any]:
-    """The council's contracts; a provider's own."""
+    """The council's contracts; a provider's own; an NHS trust's users, those of the lots
+    their trust commissions."""
     return scoped(
         actor,
         select(Contract),
         council=lambda org: Contract.council_id == org,
+        nurse=lambda org: Contract.lot_id.in_(select(Lot.id).where(Lot.commissioned_by_id == org)),
         provider=lambda org: Contract.provider_id == org,
     )
 

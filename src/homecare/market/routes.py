@@ -81,6 +81,7 @@ def create_lot(body: LotCreate, ctx: RequestContext = Depends(authenticated)) ->
             number=body.number,
             name=body.name,
             required_skills=body.required_skills,
+            commissioned_by_id=body.commissioned_by_id,
         )
 
 

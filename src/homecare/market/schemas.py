@@ -54,6 +54,11 @@ class LotCreate(BaseModel):
     number: int = Field(ge=1, le=20)
     name: str = Field(min_length=2, max_length=200)
     required_skills: list[str] = Field(default_factory=list)
+    commissioned_by_id: RecordId | None = Field(
+        default=None,
+        description="The NHS trust commissioning the lot with the council (Lot 2's "
+        "delegated healthcare); left out, the council commissions it alone",
+    )
 
 
 class LotRead(BaseModel):
@@ -63,6 +68,7 @@ class LotRead(BaseModel):
     number: int
     name: str
     required_skills: list[str]
+    commissioned_by_id: int | None = None
 
 
 class ZoneCreate(BaseModel):

@@ -105,12 +105,28 @@ def create_lot(
     name: str,
     required_skills: list[str],
     council_id: int | None = None,
+    commissioned_by_id: int | None = None,
 ) -> Lot:
+    """A lot of the council's; one an NHS trust commissions with it names the trust."""
     require(actor, Permission.MANAGE_MARKET)
     council = acting_council(session, actor, council_id)
     if session.scalar(select(Lot.id).where(Lot.council_id == council, Lot.number == number)):
         raise Conflict(f"lot {number} already exists", field="number")
-    lot = Lot(council_id=council, number=number, name=name, required_skills=required_skills)
+    if commissioned_by_id is not None:
+        trust = session.get(Organisation, commissioned_by_id)
+        if trust is None or trust.kind != OrganisationKind.NHS_TRUST.value:
+            raise InvalidInput(
+                f"organisation {commissioned_by_id} is not an NHS trust: only a trust "
+                "commissions a lot with the council",
+                field="commissioned_by_id",
+            )
+    lot = Lot(
+        council_id=council,
+        number=number,
+        name=name,
+        required_skills=required_skills,
+        commissioned_by_id=commissioned_by_id,
+    )
     session.add(lot)
     session.flush()
     audit.record(
@@ -121,6 +137,7 @@ def create_lot(
         entity="lot",
         entity_id=lot.id,
         number=number,
+        commissioned_by_id=commissioned_by_id,
     )
     return lot
 

@@ -48,6 +48,9 @@ class Lot(Base):
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    commissioned_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    """The NHS trust that commissions the lot with the council and keeps its case
+    management (000 §12, §30); none for a lot the council commissions alone."""
 
 
 class Zone(Base):

@@ -21,11 +21,13 @@ from homecare.units import cost_pounds, hours
 
 
 def readable_packages(actor: Actor) -> Select[Any]:
-    """The council's packages; a provider's own; a person's own."""
+    """The council's packages; those in the lots an NHS trust commissions, to its users
+    (the trust keeps their case management, 000 §30); a provider's own; a person's own."""
     return scoped(
         actor,
         select(Package),
         council=lambda org: Package.council_id == org,
+        nurse=lambda org: Package.lot_id.in_(select(Lot.id).where(Lot.commissioned_by_id == org)),
         provider=lambda org: Package.provider_id == org,
         person=lambda person_id: Package.person_id == person_id,
     )

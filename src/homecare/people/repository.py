@@ -10,17 +10,27 @@ from sqlalchemy.orm import Session
 from homecare.access import Actor, Role, load_readable, scoped
 from homecare.brokerage.tables import LIVE_OFFER_STATUSES, Offer, Referral
 from homecare.errors import Forbidden
+from homecare.market.tables import Lot
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
 
 
 def readable_people(actor: Actor) -> Select[Any]:
-    """The council's residents; those a nurse recorded or referred; the people a provider
-    holds a live offer for or a package of; a person themselves."""
+    """The council's residents; those a nurse's trust recorded or referred, or referred to
+    or cared for in a lot the trust commissions; the people a provider holds a live offer for
+    or a package of; a person themselves."""
 
     def nursed(org: int) -> Any:
-        referred = select(Referral.person_id).where(Referral.referrer_org_id == org)
-        return or_(Person.recorded_by_org_id == org, Person.id.in_(referred))
+        trust_lots = select(Lot.id).where(Lot.commissioned_by_id == org)
+        referred = select(Referral.person_id).where(
+            (Referral.referrer_org_id == org) | Referral.lot_id.in_(trust_lots)
+        )
+        in_care = select(Package.person_id).where(Package.lot_id.in_(trust_lots))
+        return or_(
+            Person.recorded_by_org_id == org,
+            Person.id.in_(referred),
+            Person.id.in_(in_care),
+        )
 
     def provided(org: int) -> Any:
         packaged = select(Package.person_id).where(Package.provider_id == org)

@@ -46,7 +46,7 @@ def build_area(
     people = plan_people(rng, profile, points, month_start)
     referrals = plan_referrals(rng, profile, people, month_start, month_end)
     council_id, trust_id = _create_council_and_trust(session, profile, at)
-    _create_lots(session, council_id, at)
+    _create_lots(session, council_id, trust_id, at)
     zone_id = _create_zone(session, profile, points, council_id, at)
     arriving = {id(r.person) for r in referrals}
     caseload = [p for p in people if id(p) not in arriving]
@@ -91,8 +91,9 @@ def _create_council_and_trust(
     return council.id, trust.id
 
 
-def _create_lots(session: Session, council_id: int, at: datetime) -> None:
-    """Lot 1 before Lot 2: contracts find their lot's id by that order."""
+def _create_lots(session: Session, council_id: int, trust_id: int, at: datetime) -> None:
+    """Lot 1 before Lot 2: contracts find their lot's id by that order. The area's NHS
+    trust commissions Lot 2, its delegated healthcare, with the council (000 §12, §30)."""
     market.create_lot(
         session,
         actor=SYSTEM_ACTOR,
@@ -110,6 +111,7 @@ def _create_lots(session: Session, council_id: int, at: datetime) -> None:
         name="High dependency and delegated healthcare",
         required_skills=LOT2_SKILLS,
         council_id=council_id,
+        commissioned_by_id=trust_id,
     )
 
 

@@ -137,6 +137,7 @@ class MonthSimulation:
                             band=v.band,
                             minutes=v.minutes,
                             short_requested=v.short_requested,
+                            task=v.skill,
                         )
                         for v in pattern
                     ],

@@ -43,6 +43,8 @@ END_SHARE_PER_MONTH = 0.025
 MOVE_SHARE_PER_MONTH = 0.01
 """A few move provider: about one in a hundred a month."""
 DAYS_IN_A_MONTH = 30.44
+MOVE_TRIES = 20
+"""People picked at random until one whose care has another provider to move to."""
 
 END_REASONS = (
     (EndReason.DIED, 0.32),
@@ -126,10 +128,11 @@ def overnight(engine: Engine, at: datetime) -> None:
         apply_due_versions(session, actor=SYSTEM_ACTOR, at=at)
 
 
-def _live(session: Session, area: Area, day: date) -> list[Package]:
+def _live_ids(session: Session, area: Area, day: date) -> list[int]:
+    """Packages whose care may end or move today: running, no end recorded yet."""
     return list(
         session.scalars(
-            select(Package)
+            select(Package.id)
             .where(
                 Package.council_id == area.council_id,
                 Package.status == "active",
@@ -146,10 +149,11 @@ def end_care(engine: Engine, area: Area, rng: random.Random, at: datetime) -> bo
     before (a death is often recorded the next working day)."""
     day = local_date(at)
     with unit_of_work(engine) as session:
-        live = _live(session, area, day)
+        live = _live_ids(session, area, day)
         if not live:
             return False
-        package = rng.choice(live)
+        package = session.get(Package, rng.choice(live))
+        assert package is not None
         last_day = max(package.starts_on, day - timedelta(days=rng.randint(0, 2)))
         try:
             with session.begin_nested():
@@ -166,14 +170,15 @@ def move_care(engine: Engine, area: Area, rng: random.Random, at: datetime) -> b
     zone, from a handover day a week or two ahead."""
     day = local_date(at)
     with unit_of_work(engine) as session:
-        candidates = [
-            (p, choices)
-            for p in _live(session, area, day)
-            if p.moved_from_package_id is None and (choices := move_choices(session, p, day))
-        ]
-        if not candidates:
+        live = _live_ids(session, area, day)
+        for package_id in rng.sample(live, k=min(MOVE_TRIES, len(live))):
+            package = session.get(Package, package_id)
+            assert package is not None
+            choices = move_choices(session, package, day)
+            if package.moved_from_package_id is None and choices:
+                break
+        else:
             return False
-        package, choices = rng.choice(candidates)
         contract_id, _name = rng.choice(choices)
         try:
             with session.begin_nested():

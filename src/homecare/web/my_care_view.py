@@ -62,7 +62,12 @@ def pattern_in_words(visits: list[tuple[str, str, int, int]]) -> list[str]:
         groups.items(), key=lambda g: (BAND_ORDER.index(g[0][0]), min(map(DAY_ORDER.index, g[1])))
     ):
         label = "bedtime" if band == "bed" else BANDS.get(band, band).lower()
-        line = f"{_days_phrase(days)}: a {minutes}-minute {label} visit"
+        length = (
+            f"{minutes // 60}-hour"
+            if minutes >= 120 and minutes % 60 == 0
+            else (f"{minutes}-minute")
+        )
+        line = f"{_days_phrase(days)}: a {length} {label} visit"
         lines.append(line + (f" with {carers} care workers" if carers > 1 else ""))
     return lines
 

@@ -31,6 +31,12 @@ def load_care_worker(session: Session, actor: Actor, care_worker_id: int) -> Car
     )
 
 
+def care_workers_by_name(session: Session, actor: Actor) -> list[CareWorker]:
+    """Every care worker the actor may read, by name: the choice of carers for a visit."""
+    stmt = readable_care_workers(actor).order_by(CareWorker.name, CareWorker.id)
+    return list(session.scalars(stmt))
+
+
 CARE_WORKER_SORTS: dict[str, list[Any]] = {
     "name": [CareWorker.name],
     "hours": [CareWorker.weekly_contracted_minutes],

@@ -125,3 +125,40 @@ def test_the_kpi_filters_work_without_javascript(
     assert f"period={reported.label}" in page.url and "lot=1" in page.url
     assert page.locator("#kpi-table tbody tr").count() == 7
     assert page.locator("#kpis-by-provider").count() == 0
+
+
+def test_the_commissioner_records_an_uplift_on_a_contract_and_a_backdated_one_is_refused(
+    new_page: NewPage, site: Site, reported: Period
+) -> None:
+    page = new_page()
+    sign_in(page, site, KEY)
+    open_page(page, "Providers and contracts")
+    page.locator("#contracts-table tbody tr", has_text="Aire Homecare").first.get_by_role(
+        "link"
+    ).click()
+    assert heading(page) == "Aire Homecare"
+    assert page.locator("#contract-conditions tbody tr").count() == 4
+    check_accessibility(page)
+
+    today = datetime.now(UTC).date()
+    page.fill("#rate-amount", "27.10")
+    page.fill("#rate-from-day", str((today - timedelta(days=1)).day))
+    page.fill("#rate-from-month", str((today - timedelta(days=1)).month))
+    page.fill("#rate-from-year", str((today - timedelta(days=1)).year))
+    page.fill("#rate-reason", "Annual uplift")
+    page.get_by_role("button", name="Record the new rate").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "cannot be backdated" in summary.inner_text()
+    check_accessibility(page)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "rate-from-day"
+
+    later = today + timedelta(days=30)
+    page.fill("#rate-from-day", str(later.day))
+    page.fill("#rate-from-month", str(later.month))
+    page.fill("#rate-from-year", str(later.year))
+    page.get_by_role("button", name="Record the new rate").click()
+    assert "The new rate is recorded." in page.locator(".govuk-notification-banner").inner_text()
+    first_version = page.locator("#contract-versions tbody tr").first.inner_text()
+    assert "Rate changed" in first_version and "Hourly rate £27.10" in first_version
+    assert "Takes effect" in first_version

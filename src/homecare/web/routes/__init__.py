@@ -26,6 +26,7 @@ from homecare.web.routes import (
     referrals,
     returns,
     rounds,
+    visit_carers,
 )
 
 fallback = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -40,6 +41,7 @@ def unknown_page(request: Request, rest: str, ctx: WebContext = Depends(web_cont
 
 ROUTERS = (
     board.router,
+    visit_carers.router,
     refer.router,
     referrals.router,
     queue.router,
