@@ -264,7 +264,7 @@ def test_the_export_of_a_store_where_everything_is_valid_passes_its_own_validati
     assert problems.json() == []
 
 
-def test_a_package_ending_in_the_quarter_shows_its_end_and_one_ending_later_is_open(
+def test_a_package_ending_in_the_quarter_shows_its_end_and_why_and_one_ending_later_is_open(
     client: TestClient, world: World, engine: Engine
 ) -> None:
     ends_in = place_package(engine, world, nhs_number=VALID_NHS_NUMBERS[0])
@@ -274,16 +274,15 @@ def test_a_package_ending_in_the_quarter_shows_its_end_and_one_ending_later_is_o
             package = session.get(Package, placed.package_id)
             assert package is not None
             package.ends_on = last_day
+            package.end_reason = "died"
 
     _, rows = _rows(_export(client, world).text)
 
     assert [_pick(r, "Event_Start_Date", "Event_End_Date", "Event_Outcome") for r in rows] == [
-        ("2026-10-05", "2026-11-30", ""),
+        ("2026-10-05", "2026-11-30", "NFA - Deceased"),
         ("2026-10-05", "", "Provision of service"),
     ]
-    assert ("Event_Outcome", "is blank, but mandatory for Service events") in [
-        (p.field, p.reason) for p in validate(rows)
-    ]
+    assert "Event_Outcome" not in {p.field for p in validate(rows)}
 
 
 def test_a_download_is_written_to_the_audit_trail(
