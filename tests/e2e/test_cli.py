@@ -109,6 +109,7 @@ def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
     assert (tmp_path / "returns" / "cld-E08000035-2026Q4.csv").exists()
 
 
+@pytest.mark.long
 def test_the_same_seed_builds_the_same_month(tmp_path: Path) -> None:
     first = run_demo(tmp_path, "first", "--seed", "11", weeks=1)
     second = run_demo(tmp_path, "second", "--seed", "11", weeks=1)
@@ -146,6 +147,7 @@ def test_the_demo_runs_on_postgresql(tmp_path: Path, pg_server: TemporaryPostgre
     assert summary["visits"]["completed"] > 500  # its one day, 30 November
 
 
+@pytest.mark.long
 def test_simulate_plays_the_weeks_asked_for(tmp_path: Path) -> None:
     summary_path = tmp_path / "sim.json"
     result = homecare(

@@ -93,7 +93,14 @@ def demo_at(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Demo]:
     return run
 
 
-@pytest.mark.parametrize("clock", ["07:30", "13:00", "21:00"])
+@pytest.mark.parametrize(
+    "clock",
+    [
+        pytest.param("07:30", marks=pytest.mark.long),
+        "13:00",
+        pytest.param("21:00", marks=pytest.mark.long),
+    ],
+)
 def test_every_demo_account_lands_on_todays_work_at_any_time_of_day(
     demo_at: Callable[[str], Demo], clock: str
 ) -> None:

@@ -14,6 +14,7 @@ from homecare.errors import InvalidInput
 from homecare.geo.postcodes import normalise_postcode
 from homecare.pattern import DAY_BANDS, Day, PlannedVisit
 from homecare.people.domain import normalise_nhs_number
+from homecare.rows import RowProblem
 
 COLUMNS = (
     "nhs_number",
@@ -43,17 +44,6 @@ DAY_NAMES = {d.value: d for d in Day} | {
 }  # fmt: skip
 MINUTES = (15, 240)
 MAX_ROWS = 20_000
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f" ({self.column})" if self.column else ""
-        return f"line {self.line}{where}: {self.reason}"
 
 
 @dataclass

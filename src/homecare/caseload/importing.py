@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import SYSTEM_ACTOR, Actor, Permission
-from homecare.caseload.import_rows import CaseloadRow, RowProblem
+from homecare.caseload.import_rows import CaseloadRow
 from homecare.errors import DomainError, Forbidden, InvalidInput
 from homecare.market.tables import Contract, Lot, Organisation, ZoneLsoa
 from homecare.packages.domain import SCHEDULED_PACKAGE_STATUSES
@@ -26,18 +26,7 @@ from homecare.packages.tables import Package
 from homecare.people.schemas import PersonCreate
 from homecare.people.service import record_person
 from homecare.people.tables import Person
-
-
-class ImportRefused(InvalidInput):
-    """The rows that cannot be used; nothing of the file was written."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the file: "
-            "nothing was imported",
-            field="file",
-        )
-        self.problems = problems
+from homecare.rows import ImportRefused, RowProblem
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from homecare.calendar import local_date
 from homecare.caseload.ending import end_package, extend_package
-from homecare.caseload.import_rows import RowProblem, read_caseload
-from homecare.caseload.importing import ImportRefused, import_caseload
+from homecare.caseload.import_rows import read_caseload
+from homecare.caseload.importing import import_caseload
 from homecare.caseload.moving import move_package
 from homecare.caseload.schemas import (
     CaseloadImported,
@@ -21,6 +21,7 @@ from homecare.caseload.schemas import (
 from homecare.http import PathId, RequestContext, authenticated
 from homecare.packages.repository import package_read
 from homecare.packages.schemas import PackageRead
+from homecare.rows import ImportRefused, RowProblem
 
 router = APIRouter(tags=["packages"])
 

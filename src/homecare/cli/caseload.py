@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from homecare.access import SYSTEM_ACTOR
 from homecare.calendar import LONDON
-from homecare.caseload.import_rows import RowProblem, read_caseload
-from homecare.caseload.importing import ImportRefused, import_caseload
+from homecare.caseload.import_rows import read_caseload
+from homecare.caseload.importing import import_caseload
 from homecare.cli.app import DatabaseUrl, app, settings_for
 from homecare.db import make_engine, unit_of_work
 from homecare.market.tables import Organisation
+from homecare.rows import ImportRefused, RowProblem
 from homecare.terminal import console
 
 caseload_app = typer.Typer(help="A council's caseload: people and their packages of care.")

@@ -19,8 +19,9 @@ from homecare.db import make_engine, unit_of_work
 from homecare.errors import NotFound
 from homecare.market.cqc_client import CqcApiError, CqcClient, fetch_current
 from homecare.market.cqc_import import Applied, apply_ratings
-from homecare.market.cqc_layout import RowProblem, read_cqc_ratings
+from homecare.market.cqc_layout import read_cqc_ratings
 from homecare.market.ratings import providers_registered
+from homecare.rows import RowProblem
 from homecare.terminal import console
 
 cqc_app = typer.Typer(help="CQC's ratings of the providers: published files and the API.")

@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 
 from homecare.config import Settings
-from homecare.market.cqc_layout import LocationRatings, Published, RowProblem, read_date
+from homecare.market.cqc_layout import LocationRatings, Published, read_date
 from homecare.market.rating_rules import question_of_word, rating_of_word
+from homecare.rows import RowProblem
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 TIMEOUT_SECONDS = 20.0

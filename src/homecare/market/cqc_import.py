@@ -1,7 +1,7 @@
 """CQC's ratings applied to the providers we hold, from a published file or the API.
 
 All or nothing in the caller's one transaction: a file with any unusable row is refused
-whole (`CqcImportRefused`, every row named), and otherwise each provider registered at a
+whole (`ImportRefused`, every row named), and otherwise each provider registered at a
 location in it takes the ratings that differ, each change kept in its history, audited,
 and, for an overall rating fallen below a council's threshold, alerted. Locations we hold
 no provider for are counted, not refused: CQC's files cover all of England.
@@ -15,8 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor
-from homecare.errors import InvalidInput
-from homecare.market.cqc_layout import LocationRatings, RowProblem
+from homecare.market.cqc_layout import LocationRatings
 from homecare.market.rating_rules import QUESTIONS
 from homecare.market.ratings import (
     may_update_ratings,
@@ -28,18 +27,6 @@ from homecare.market.tables import Organisation
 
 CHUNK = 500
 """Location ids looked up at a time, well inside every store's limit on bound values."""
-
-
-class CqcImportRefused(InvalidInput):
-    """The rows that cannot be used; nothing of the file was written."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the file: "
-            "nothing was imported",
-            field="file",
-        )
-        self.problems = problems
 
 
 @dataclass(frozen=True)

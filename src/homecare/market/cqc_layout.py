@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from homecare.market.domain import CqcRating
 from homecare.market.rating_rules import question_of_word, question_words, rating_of_word
+from homecare.rows import RowProblem
 
 LOCATION_ID = "Location ID"
 LOCATION_NAME = "Location Name"
@@ -33,17 +34,6 @@ HEADER_SEARCH_LINES = 10
 in the first lines."""
 MAX_ROWS = 500_000
 """The national Latest ratings file runs to a few hundred thousand rows."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f" ({self.column})" if self.column else ""
-        return f"line {self.line}{where}: {self.reason}"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
 from homecare.http import PathId, RequestContext, authenticated
-from homecare.market.cqc_import import CqcImportRefused, apply_ratings
-from homecare.market.cqc_layout import RowProblem, read_cqc_ratings
+from homecare.market.cqc_import import apply_ratings
+from homecare.market.cqc_layout import read_cqc_ratings
 from homecare.market.rating_schemas import (
     CqcImported,
     CqcProblemItem,
@@ -17,6 +17,7 @@ from homecare.market.rating_schemas import (
 )
 from homecare.market.rating_tables import RatingAlert
 from homecare.market.ratings import mark_alert_read, may_update_ratings, rating_alerts
+from homecare.rows import ImportRefused, RowProblem
 
 router = APIRouter(tags=["market"])
 
@@ -24,7 +25,7 @@ MAX_FILE_BYTES = 100_000_000
 """The national Latest ratings sheet saved as CSV is some tens of megabytes."""
 
 
-def _refused(refused: CqcImportRefused) -> JSONResponse:
+def _refused(refused: ImportRefused) -> JSONResponse:
     body = CqcRefused(
         detail=refused.message,
         errors=[CqcProblemItem(field=p.column or None, message=str(p)) for p in refused.problems],
@@ -56,14 +57,14 @@ def import_cqc_ratings(
     with ctx.transaction() as (_, actor):
         may_update_ratings(actor)
     if len(raw) > MAX_FILE_BYTES:
-        return _refused(CqcImportRefused([RowProblem(0, "", "the file is over 100 MB")]))
+        return _refused(ImportRefused([RowProblem(0, "", "the file is over 100 MB")]))
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _refused(CqcImportRefused([RowProblem(0, "", "the file is not UTF-8 text")]))
+        return _refused(ImportRefused([RowProblem(0, "", "the file is not UTF-8 text")]))
     read = read_cqc_ratings(content)
     if read.problems:
-        return _refused(CqcImportRefused(read.problems))
+        return _refused(ImportRefused(read.problems))
     with ctx.transaction() as (session, actor):
         done = apply_ratings(
             session, actor=actor, at=ctx.now(), locations=read.locations, source="cqc-file"
