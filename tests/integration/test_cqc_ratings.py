@@ -259,6 +259,12 @@ def test_the_cascade_shows_each_rating_and_tags_a_provider_below_the_threshold(
         ("Bramley Care", "good", False),
         ("Wortley Care", "good", False),
     ]
+    history = client.get(f"/referrals/{referral['id']}/history",
+                         headers=auth(world.tokens["broker"])).json()  # fmt: skip
+    [planned] = [e for e in history if e["action"] == "referral.cascade_planned"]
+    assert [(o["overall"], o["below_threshold"]) for o in planned["detail"]["order"]] == [
+        ("inadequate", True), ("outstanding", False), ("good", False), ("good", False),
+    ]  # fmt: skip
 
 
 def test_the_commissioner_reads_the_alert_on_its_page_and_marks_it_read(

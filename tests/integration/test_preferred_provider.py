@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from homecare.access import SYSTEM_ACTOR, Role
 from homecare.accounts.service import create_user
@@ -15,6 +15,7 @@ from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.market import service as market
 from homecare.market.domain import OrganisationKind
+from homecare.market.tables import Contract
 from tests.conftest import auth
 from tests.integration.test_lists_forms import browser_for, summary
 from tests.support import payloads
@@ -156,9 +157,12 @@ def test_the_referral_form_takes_the_persons_choice_and_the_page_shows_it(
     }
 
     refused = browser.post(f"/app/refer/people/{person['id']}", data=data)
+    reason = {"preference_reason": "Carers who speak Punjabi"}
+    bad_rate = browser.post(
+        f"/app/refer/people/{person['id']}", data=data | reason | {"spot-rate": "twenty"}
+    )
     sent = browser.post(
-        f"/app/refer/people/{person['id']}",
-        data=data | {"preference_reason": "Carers who speak Punjabi"},
+        f"/app/refer/people/{person['id']}", data=data | reason | {"spot-rate": "£27.50"}
     )
 
     assert "Does the person want a particular provider?" in form.text
@@ -167,7 +171,19 @@ def test_the_referral_form_takes_the_persons_choice_and_the_page_shows_it(
         "preference-reason": "Calverley Care has no contract for this lot and zone: say why "
         "the person wants it"
     }
+    assert summary(bad_rate.text) == {
+        "spot-rate": "Enter the agreed hourly rate in pounds, like 26.22"
+    }
     assert sent.url.path.startswith("/app/referrals/")
+    with engine.connect() as c:  # the spot purchase is at the rate typed, not the default
+        assert (
+            c.scalar(
+                select(Contract.hourly_rate_pence).where(
+                    Contract.provider_id == calverley, Contract.role == "spot"
+                )
+            )
+            == 2750
+        )
     assert "Person&#39;s choice" in sent.text or "Person's choice" in sent.text
     assert "Calverley Care (Carers who speak Punjabi)" in sent.text
     kpis = browser_for(engine, clock, "commissioner@example.org").get("/app/kpis?period=2026-P11")

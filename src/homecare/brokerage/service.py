@@ -29,7 +29,15 @@ from homecare.brokerage.tables import Offer, Referral, ReferralVisit
 from homecare.calendar import local_date
 from homecare.config import Settings, get_settings
 from homecare.errors import Conflict, InvalidInput
-from homecare.market.domain import Candidate, ContractRole, CqcRating, Ratings, cascade_order
+from homecare.market.domain import (
+    Candidate,
+    ContractRole,
+    CqcRating,
+    Ratings,
+    cascade_order,
+    rating_below,
+)
+from homecare.market.rating_rules import threshold_of
 from homecare.market.tables import Lot, Organisation, ZoneLsoa
 from homecare.packages.service import start_package
 from homecare.packages.tables import Package
@@ -211,6 +219,8 @@ def _plan_round(session: Session, referral: Referral, *, actor: Actor, at: datet
         {"provider_id": c.provider_id, "contract_id": c.contract_id} for c in ordered
     ]
     referral.cascade_skipped = [{"provider_id": p, "reason": r} for p, r in short.items()]
+    council = session.get(Organisation, referral.council_id)
+    threshold = council.rating_threshold if council else None
     audit.record(
         session,
         actor=actor,
@@ -224,6 +234,7 @@ def _plan_round(session: Session, referral: Referral, *, actor: Actor, at: datet
                 "provider_id": c.provider_id,
                 "role": c.role.value,
                 "overall": c.ratings.overall.value,
+                "below_threshold": rating_below(c.ratings.overall, threshold_of(threshold)),
                 "spare_weekly_minutes": c.spare_weekly_minutes,
                 "hourly_rate_pence": c.hourly_rate_pence,
             }

@@ -99,7 +99,7 @@ def _create(
         at=at,
         organisation_id=org_id,
         role=role,
-        name=label.replace("_", " ").title(),
+        name="Manager" if role is Role.PROVIDER_MANAGER else label.replace("_", " ").title(),
         email=f"{email}.example",
         **links,
     )

@@ -55,6 +55,9 @@ class AreaProfile:
     weekly_hours: float
     two_handed_share: float
     referrals_per_month: int
+    ends_per_month: float
+    """The share of live packages that end in a month; with the referrals, it keeps the
+    area's hours steady (the demo's weekly hours end within 5% of where they start)."""
     nhs_share_of_referrals: float
     providers: int
     zoned: bool
@@ -86,6 +89,7 @@ LEEDS_PILOT = AreaProfile(
     referrals_per_month=12,
     # Once the pilot runs, new packages about replace those that end (2-3% a month), with
     # demand growing a little: some 12 referrals a month keep the hours near 3,300.
+    ends_per_month=0.025,
     nhs_share_of_referrals=0.35,
     providers=7,
     zoned=True,
@@ -115,6 +119,9 @@ LEICESTER = AreaProfile(
     weekly_hours=1_605_000 / 52,
     two_handed_share=0.15,
     referrals_per_month=190,
+    # 001's 2,250 or so people a year come and go: some 190 start each month and about as
+    # many end (many after a short package out of hospital), some 8% of those with care.
+    ends_per_month=0.08,
     nhs_share_of_referrals=0.2,
     providers=32,
     zoned=False,

@@ -38,8 +38,6 @@ from homecare.packages.tables import Package
 from homecare.scenario.area import Area
 from homecare.scenario.needs import weighted
 
-END_SHARE_PER_MONTH = 0.025
-"""About 2-3% of packages end in a month (issue figures; measures 1-2 count them)."""
 MOVE_SHARE_PER_MONTH = 0.01
 """A few move provider: about one in a hundred a month."""
 DAYS_IN_A_MONTH = 30.44
@@ -103,7 +101,7 @@ def plan(
         return moment.astimezone(LONDON).replace(hour=rng.randint(9, 16))
 
     share = days / DAYS_IN_A_MONTH
-    ends = round((live or 0) * END_SHARE_PER_MONTH * share)
+    ends = round((live or 0) * area.profile.ends_per_month * share)
     moves = round((live or 0) * MOVE_SHARE_PER_MONTH * share + 0.5)
     events = [Planned(some_time(), "end_care") for _ in range(ends)]
     events += [Planned(some_time(), "move_care") for _ in range(moves)]

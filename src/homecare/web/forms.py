@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from starlette.datastructures import FormData
 
@@ -104,6 +105,26 @@ def parse_number(
         errors[anchor] = message
         return None
     return number
+
+
+def parse_pounds(form: FormData, name: str, errors: dict[str, str], *, what: str) -> Decimal | None:
+    """An amount of pounds and pence up to £200 (a '£' may be typed), or None when empty;
+    `what` names it in the message, like 'the hourly rate'."""
+    raw = text(form, name).removeprefix("£").strip()
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        errors[name] = f"Enter {what} in pounds, like 26.22"
+        return None
+    if not amount.is_finite() or amount <= 0 or amount > 200:
+        errors[name] = f"Enter {what} between £0.01 and £200"
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        errors[name] = f"Enter {what} in pounds and pence, like 26.22"
+        return None
+    return amount
 
 
 def domain_error(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
@@ -160,14 +160,9 @@ def _reason(form: FormData, errors: dict[str, str], name: str) -> str:
 
 
 def _pounds(form: FormData, name: str, errors: dict[str, str]) -> int | None:
-    raw = forms.text(form, name).removeprefix("£")
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        errors[name] = "Enter the hourly rate in pounds, like 26.22"
-        return None
-    if not amount.is_finite() or amount <= 0 or amount > 200:
-        errors[name] = "Enter an hourly rate between £0.01 and £200"
+    amount = forms.parse_pounds(form, name, errors, what="the hourly rate")
+    if amount is None:
+        errors.setdefault(name, "Enter the hourly rate in pounds, like 26.22")
         return None
     return pence_of_pounds(amount)
 

@@ -312,6 +312,7 @@ def _referral_body(
     preferred = forms.record_id(chosen) if chosen else None
     if chosen and preferred is None:
         errors["preferred-provider"] = "Select the provider the person wants, or none"
+    spot_rate = forms.parse_pounds(form, "spot-rate", errors, what="the agreed hourly rate")
     if len(forms.text(form, "preference_reason")) > 300:
         errors["preference-reason"] = "The reason must be 300 characters or fewer"
     if errors or starts is None or lot is None:
@@ -330,6 +331,7 @@ def _referral_body(
             required_start=starts,
             preferred_provider_id=preferred,
             preference_reason=forms.text(form, "preference_reason") or None,
+            spot_hourly_rate=spot_rate,
         ),
         grid,
     )
@@ -350,7 +352,7 @@ def _referral_anchor(field: str | None, grid: GridVisits) -> str:
         "person_id": "person",
         "preferred_provider_id": "preferred-provider",
         "preference_reason": "preference-reason",
-        "spot_hourly_rate": "preferred-provider",
+        "spot_hourly_rate": "spot-rate",
     }.get(parts[0], "person")
 
 
