@@ -190,6 +190,7 @@ PLAIN_DETAIL = frozenset(
         "ends_on",
         "first_day",
         "last_day",
+        "left_on",
         "next_period_start",
         "occurred_at",
         "on",

@@ -50,6 +50,8 @@ README_SHOTS = frozenset(
         "care-worker-today", "care-worker-visit", "care-worker-checked-in",
         "care-worker-second-check-in", "care-worker-leaving-early", "care-worker-not-at-home",
         "my-care", "my-care-time-bank", "my-care-consent", "my-care-rating",
+        "commissioner-contract", "commissioner-cqc-alerts", "my-care-use-banked-hours",
+        "banked-hours", "package-end",
     }
 )  # fmt: skip
 """Every screenshot the demo's pages give, by the file name the README links."""
@@ -534,27 +536,3 @@ def follow(page: Page, action: Callable[[], None]) -> None:
     with page.expect_navigation():
         action()
     page.wait_for_load_state()
-
-
-def take_every_screenshot(pages: Pages, demo: DemoStore) -> None:
-    """Each role's pages, in the order their work depends on one another; a shared,
-    busy machine is given longer than Playwright's five seconds for each page."""
-    expect.set_options(timeout=20_000)
-    try:
-        _every_role(pages, demo)
-    finally:
-        expect.set_options(timeout=5_000)
-
-
-def _every_role(pages: Pages, demo: DemoStore) -> None:
-    everyone(pages, demo)
-    commissioner(pages, demo)
-    social_worker_refers(pages, demo)
-    broker_reads_the_queue(pages, demo)
-    provider_accepts(pages, demo)
-    every_provider_declines(pages, demo)
-    broker_finds_who_awaits_care(pages, demo)
-    provider_manager(pages, demo)
-    family(pages, demo)
-    social_worker_decides(pages, demo)
-    care_worker(pages, demo)

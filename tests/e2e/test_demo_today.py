@@ -172,7 +172,8 @@ def test_the_readme_screenshots_are_the_demo_at_lunchtime_in_every_role(
         pytest.skip("the web assets are not built: run scripts/build-assets")
     playwright = pytest.importorskip("playwright.sync_api")
     pytest.importorskip("axe_playwright_python.sync_playwright")
-    from tests.e2e.demo_pages import README_SHOTS, Pages, read_demo_store, take_every_screenshot
+    from tests.e2e.demo_pages import README_SHOTS, Pages, read_demo_store
+    from tests.e2e.demo_tour import take_every_screenshot
     from tests.e2e.web.conftest import _wait_for
 
     demo_url, _ = demo_at("13:00")

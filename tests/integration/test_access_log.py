@@ -265,7 +265,7 @@ def test_a_package_s_stays_community_hours_change_and_consent_request_are_each_o
         },
         headers=aire,
     )
-    change_id = propose(client, world, package, 350)["id"]
+    change_id = propose(client, world, package, 480)["id"]
     asked = place_package(engine, world, nhs_number="9990000026")
     request_id = ask_consent(client, world, asked.package_id)
     admitted = client.post(
@@ -335,7 +335,7 @@ def test_the_staff_pages_of_an_offer_a_change_and_a_withdrawal_are_each_one_page
 ) -> None:
     person, referral, offer = _referred(client, world)
     placed = place_package(engine, world, nhs_number="9990000026")
-    change_id = propose(client, world, placed.package_id, 350)["id"]
+    change_id = propose(client, world, placed.package_id, 480)["id"]
     provider = _browser(engine, clock, AIRE)
     social_worker = _browser(engine, clock, SOCIAL_WORKER)
 

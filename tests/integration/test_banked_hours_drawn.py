@@ -1,5 +1,6 @@
 """Banked hours become care: the person asks for an extra or a longer visit, the provider
-accepts (the bank is drawn and the visit booked, the ledger saying what for) or declines.
+accepts (the bank is drawn and the visit booked, the ledger saying what for) or declines,
+and while it waits the person or family may withdraw the ask.
 
 Aire Homecare's package is a half-hour morning and bed call every day from Monday 5
 October 2026, on the default envelope: a bank that may be drawn an hour ahead.
@@ -10,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from homecare.audit import AuditEvent
 from homecare.clock import FixedClock
+from homecare.db import unit_of_work
 from tests.conftest import auth
 from tests.integration.test_lists_forms import browser_for
 from tests.support.caseload import Placed, place_package
+from tests.support.payloads import VALID_NHS_NUMBERS
 from tests.support.web_client import csrf_token
 from tests.support.world import World
 
@@ -53,6 +57,11 @@ def _answer(client: TestClient, world: World, ask_id: int, what: str, **body: An
         json=body or None,
         headers=auth(world.tokens[AIRE]),
     )
+
+
+def _audited(engine: Engine, action: str) -> int:
+    with unit_of_work(engine) as s:
+        return len(s.scalars(select(AuditEvent.id).where(AuditEvent.action == action)).all())
 
 
 def _bank(client: TestClient, placed: Placed) -> Any:
@@ -103,11 +112,8 @@ def test_a_longer_visit_is_refused_in_hours_while_the_bank_is_short_then_booked(
 
     too_much = _ask(client, placed, kind="longer_visit", visit_id=morning["id"], minutes=120)
     asked = _ask(client, placed, kind="longer_visit", visit_id=morning["id"], minutes=30)
-    client.post(
-        f"/packages/{placed.package_id}/time-bank/draw",
-        json={"minutes": 90, "note": "The shops"},
-        headers=auth(placed.person_token),
-    )
+    shops = _ask(client, placed, kind="extra_visit", day="2026-10-08", band="lunch", minutes=90)
+    emptied = _answer(client, world, shops.json()["id"], "accept")
     short = _answer(client, world, asked.json()["id"], "accept")
     client.post(
         f"/packages/{placed.package_id}/time-bank/bank",
@@ -122,6 +128,7 @@ def test_a_longer_visit_is_refused_in_hours_while_the_bank_is_short_then_booked(
         "not enough banked hours: 2 hours is asked for and the bank can give 1 hour 30 minutes now"
     )
     assert asked.status_code == 201, asked.text
+    assert emptied.status_code == 200, emptied.text
     assert short.status_code == 409
     assert short.json()["detail"] == (
         "not enough banked hours: 30 minutes is asked for and the bank can give no hours now"
@@ -193,3 +200,111 @@ def test_the_family_asks_on_their_page_and_the_manager_accepts_on_theirs(
     assert accepted.url.path == "/app/banked-hours"
     assert "The visit is booked" in accepted.text
     assert _bank(client, placed)["bank_minutes"] == 0
+
+
+# --- withdrawing an ask ------------------------------------------------------------------
+
+
+def _withdraw(client: TestClient, token: str, ask_id: int) -> Any:
+    return client.post(f"/time-bank-requests/{ask_id}/withdraw", headers=auth(token))
+
+
+def test_a_waiting_ask_is_withdrawn_and_leaves_the_provider_s_waiting_list(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    placed = _banked(client, engine, world, 60)
+    kept = _ask(client, placed, kind="extra_visit", day="2026-10-09", band="tea", minutes=30)
+    asked = _ask(client, placed, kind="extra_visit", day="2026-10-10", band="lunch", minutes=45)
+
+    withdrawn = _withdraw(client, placed.person_token, asked.json()["id"])
+    waiting = client.get("/time-bank-requests", headers=auth(world.tokens[AIRE])).json()
+    every = client.get("/time-bank-requests?waiting=false", headers=auth(world.tokens[AIRE]))
+    again = _withdraw(client, placed.person_token, asked.json()["id"])
+    accept = _answer(client, world, asked.json()["id"], "accept")
+
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.json()["answered_at"] is not None
+    assert [w["id"] for w in waiting] == [kept.json()["id"]]
+    statuses = {a["id"]: a["status"] for a in every.json()}
+    assert statuses == {kept.json()["id"]: "asked", asked.json()["id"]: "withdrawn"}
+    assert again.status_code == 409
+    assert again.json()["detail"] == "this request was already withdrawn on 5 October 2026"
+    assert accept.status_code == 409
+    assert _bank(client, placed)["bank_minutes"] == 60
+    assert _audited(engine, "time_bank_request.withdrawn") == 1
+
+
+def test_an_answered_ask_is_not_withdrawn_and_the_refusal_says_who_answered_and_when(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    placed = _banked(client, engine, world, 90)
+    accepted = _ask(client, placed, kind="extra_visit", day="2026-10-09", band="tea", minutes=60)
+    declined = _ask(client, placed, kind="extra_visit", day="2026-10-10", band="tea", minutes=30)
+    _answer(client, world, accepted.json()["id"], "accept")
+    _answer(client, world, declined.json()["id"], "decline", reason="No carer free then")
+
+    after_accept = _withdraw(client, placed.person_token, accepted.json()["id"])
+    after_decline = _withdraw(client, placed.person_token, declined.json()["id"])
+
+    assert after_accept.status_code == 409
+    assert after_accept.json()["detail"] == (
+        "this request was already accepted by Aire Homecare on 5 October 2026: ask them to "
+        "change or cancel the visit"
+    )
+    assert after_decline.status_code == 409
+    assert "already declined by Aire Homecare on 5 October 2026" in after_decline.json()["detail"]
+    assert _bank(client, placed)["bank_minutes"] == 30
+    assert _audited(engine, "time_bank_request.withdrawn") == 0
+
+
+def test_another_person_s_ask_is_not_found_and_the_provider_declines_rather_than_withdraws(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    placed = _banked(client, engine, world, 60)
+    other = place_package(engine, world, nhs_number=VALID_NHS_NUMBERS[1])
+    asked = _ask(client, placed, kind="extra_visit", day="2026-10-09", band="tea", minutes=30)
+    ask_id = asked.json()["id"]
+
+    by_other_person = _withdraw(client, other.person_token, ask_id)
+    by_other_provider = _withdraw(client, world.tokens["Kirkstall Care"], ask_id)
+    by_provider = _withdraw(client, world.tokens[AIRE], ask_id)
+    missing = _withdraw(client, placed.person_token, 999_999)
+
+    assert by_other_person.status_code == 404
+    assert by_other_provider.status_code == 403
+    assert by_provider.status_code == 403
+    assert missing.status_code == 404
+    waiting = client.get("/time-bank-requests", headers=auth(world.tokens[AIRE])).json()
+    assert [w["id"] for w in waiting] == [ask_id]
+
+
+def test_the_family_withdraws_on_their_page_and_the_manager_sees_it_withdrawn(
+    client: TestClient, engine: Engine, world: World, clock: FixedClock
+) -> None:
+    placed = _banked(client, engine, world, 60)
+    asked = _ask(client, placed, kind="extra_visit", day="2026-10-09", band="tea", minutes=60)
+    ask_id = asked.json()["id"]
+    family = browser_for(engine, clock, f"family-{placed.person_id}-9990000018@example.org")
+    page = family.get(f"/app/my-care/use-banked-hours?package={placed.package_id}")
+
+    withdrawn = family.post(
+        f"/app/my-care/use-banked-hours/{ask_id}/withdraw",
+        data={"csrf_token": csrf_token(page.text)},
+    )
+    again = family.post(
+        f"/app/my-care/use-banked-hours/{ask_id}/withdraw",
+        data={"csrf_token": csrf_token(page.text)},
+    )
+    manager = browser_for(engine, clock, "aire.homecare@example.org").get("/app/banked-hours")
+
+    assert "Withdraw this request" in page.text
+    assert f'action="/app/my-care/use-banked-hours/{ask_id}/withdraw"' in page.text
+    assert withdrawn.url.path == "/app/my-care/use-banked-hours"
+    assert "You withdrew the request" in withdrawn.text
+    assert "Withdrawn" in withdrawn.text
+    assert "Withdraw this request" not in withdrawn.text
+    assert again.status_code == 400
+    assert "This request was already withdrawn on 5 October 2026" in again.text
+    assert "No one is waiting for an answer" in manager.text
+    assert "Lately answered or withdrawn" in manager.text and "Withdrawn" in manager.text

@@ -18,9 +18,17 @@ from homecare.clock import FixedClock
 from homecare.db import make_engine, unit_of_work
 from homecare.delivery.tables import Visit
 from homecare.migrate import downgrade, upgrade
+from homecare.pattern import (
+    FIFTEEN_NEEDS_SECOND_CARER,
+    SHORT_NEEDS_REQUEST,
+    Day,
+    PlannedVisit,
+    TimeBand,
+    VisitKind,
+)
 from tests.conftest import auth
 from tests.integration.test_hospital_stays_api import week_of_visits
-from tests.integration.test_provider_changes_api import consent, decide, package
+from tests.integration.test_provider_changes_api import consent, decide, package, propose
 from tests.integration.test_web_auth import AIRE, csrf_token, title
 from tests.integration.test_web_changes import SignedInAs, signed_in_as, text_of
 from tests.integration.test_web_my_care import (
@@ -30,7 +38,8 @@ from tests.integration.test_web_my_care import (
     post_form,
     sign_in,
 )
-from tests.support.caseload import place_package
+from tests.support.caseload import daily_pattern, place_package
+from tests.support.payloads import VALID_NHS_NUMBERS
 from tests.support.world import World
 
 __all__ = ["browser", "family", "signed_in_as"]
@@ -172,6 +181,42 @@ def test_the_providers_form_shows_every_fault_at_once(
     assert title(form) == "Change Margaret Holroyd’s visits"
 
 
+def test_the_providers_form_takes_the_persons_request_for_a_shorter_visit(
+    world: World, engine: Engine, signed_in_as: SignedInAs
+) -> None:
+    placed = place_package(engine, world)
+    browser = signed_in_as(AIRE)
+    form = browser.get(f"/app/packages/{placed.package_id}/change-visits")
+    fields = {f"{d}-{b}": "30" for d in DAYS for b in ("morning", "bed")}
+    fields["mon-morning"] = "25"
+
+    def send(**more: str) -> Any:
+        data = {"csrf_token": csrf_token(form.text), **fields, **more, "reason": "Quick wash"}
+        return browser.post(
+            f"/app/packages/{placed.package_id}/change-visits",
+            data=data,
+            follow_redirects=False,
+        )
+
+    unasked = send()
+    asked = send(**{"mon-morning-short": "yes"})
+
+    assert 'name="mon-morning-short"' in form.text
+    assert "The person asked for a visit shorter than 30 minutes" in form.text
+    assert unasked.status_code == 200
+    assert 'href="#mon-morning"' in unasked.text and 'id="mon-morning-error"' in unasked.text
+    assert (
+        "Monday morning: a visit under 30 minutes needs the person&#39;s own request: "
+        "tick that they asked for a shorter visit"
+    ) in unasked.text
+    assert asked.status_code == 303, asked.text
+    with unit_of_work(engine) as s:
+        pattern = s.scalars(select(ConsentRequest.to_pattern)).one()
+    assert [v for v in pattern if v.get("short_requested")] == [
+        {"day": "mon", "band": "morning", "minutes": 25, "carers": 1, "short_requested": True}
+    ]
+
+
 def test_the_provider_asks_the_family_who_see_the_same_words_and_agree(
     client: TestClient,
     world: World,
@@ -250,3 +295,90 @@ def test_the_migration_adds_the_patterns_to_changes_and_requests_and_can_be_undo
     assert at_head == PATTERN_COLUMNS
     assert before == set()
     assert columns() == PATTERN_COLUMNS
+
+
+# --- short calls, whole nights and the list of changes -----------------------------------
+
+
+def test_a_change_to_a_fifteen_minute_single_carer_call_is_refused(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    placed = place_package(engine, world)
+    fifteen = [{**DAILY[0], "minutes": 15, "short_requested": True}, *DAILY[1:]]
+
+    response = propose_visits(client, world, placed.package_id, fifteen)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "visits.0.minutes"
+    assert response.json()["detail"] == FIFTEEN_NEEDS_SECOND_CARER
+
+
+def test_a_twenty_five_minute_visit_needs_the_persons_request(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    placed = place_package(engine, world)
+    # DAILY is Monday morning, Monday bed, Tuesday morning...: visit 2 is Tuesday morning.
+    unasked = [*DAILY[:2], {**DAILY[2], "minutes": 25}, *DAILY[3:]]
+    asked = [*DAILY[:2], {**DAILY[2], "minutes": 25, "short_requested": True}, *DAILY[3:]]
+
+    refused = propose_visits(client, world, placed.package_id, unasked)
+    allowed = propose_visits(client, world, placed.package_id, asked)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "visits.2.minutes"
+    assert refused.json()["detail"] == SHORT_NEEDS_REQUEST
+    assert allowed.status_code == 201, allowed.text
+    # 420 − 5 = 415 carer-minutes; the request is kept on the visit.
+    assert allowed.json()["to_weekly_minutes"] == 415
+    shortened = [v for v in allowed.json()["to_visits"] if v["minutes"] == 25]
+    assert [(v["day"], v["band"], v["short_requested"]) for v in shortened] == [
+        ("tue", "morning", True)
+    ]
+
+
+def test_a_new_weekly_total_keeps_a_sleep_in_whole(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    sleep_in = PlannedVisit(Day.SAT, TimeBand.NIGHT, 600, 1, kind=VisitKind.SLEEP_IN)
+    placed = place_package(engine, world, pattern=[*daily_pattern(), sleep_in])
+
+    # 14 calls × 30 + 600 = 1020 → 1300, beyond Aire's 20% so for the social worker: the
+    # sleep-in keeps its 600, the calls share 700, 50 each; an amendment to 600 would leave
+    # them nothing.
+    change = propose(client, world, placed.package_id, 1300)
+    too_little = client.post(
+        f"/changes/{change['id']}/decision",
+        json={"decision": "amend", "weekly_minutes": 600},
+        headers=auth(world.tokens["social_worker"]),
+    )
+
+    nights = [v for v in change["to_visits"] if v["band"] == "night"]
+    assert [(v["minutes"], v["kind"]) for v in nights] == [(600, "sleep_in")]
+    assert {v["minutes"] for v in change["to_visits"] if v["band"] != "night"} == {50}
+    assert too_little.status_code == 422, too_little.text
+    assert too_little.json()["field"] == "weekly_minutes"
+    assert "whole nights, 10 hours of carers' time a week" in too_little.json()["detail"]
+
+
+def test_the_list_of_changes_comes_a_window_at_a_time_with_its_length(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    ids = [
+        propose(client, world, place_package(engine, world, nhs_number=n).package_id, 480)["id"]
+        for n in VALID_NHS_NUMBERS[:3]
+    ]
+    headers = auth(world.tokens["social_worker"])
+
+    everything = client.get("/changes", headers=headers)
+    first = client.get("/changes?limit=2", headers=headers)
+    rest = client.get("/changes?limit=2&offset=2", headers=headers)
+    newest = client.get("/changes?sort=-proposed&limit=1", headers=headers)
+    unknown = client.get("/changes?sort=cost", headers=headers)
+
+    assert [c["id"] for c in everything.json()] == ids
+    assert everything.headers["x-total-count"] == "3"
+    assert [c["id"] for c in first.json()] == ids[:2]
+    assert [c["id"] for c in rest.json()] == ids[2:]
+    assert first.headers["x-total-count"] == rest.headers["x-total-count"] == "3"
+    assert [c["id"] for c in newest.json()] == ids[-1:]
+    assert unknown.status_code == 422 and unknown.json()["field"] == "sort"

@@ -53,6 +53,7 @@ SAMPLES = {
     "period": "2026-P11",
     "quarter": "2026Q4",
     "postcode": "LS12 1AU",
+    "comparison": "leicester-in-house",
 }
 """Good values for the path and query parameters that are not numbers."""
 

@@ -8,6 +8,7 @@ Every package here starts as morning and bed calls of 30 minutes every day: 14 v
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,9 +20,10 @@ from homecare.accounts.service import create_user
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.delivery.tables import Visit
+from homecare.pattern import PlannedVisit
 from tests.conftest import auth
 from tests.integration.test_hospital_stays_api import week_of_visits
-from tests.support.caseload import place_package
+from tests.support.caseload import daily_pattern, place_package
 from tests.support.payloads import VALID_NHS_NUMBERS
 from tests.support.world import MONDAY_10AM, World
 
@@ -61,6 +63,12 @@ def decide(client: TestClient, world: World, change_id: int, **body: Any) -> Jso
 def package(client: TestClient, world: World, package_id: int) -> Json:
     response = client.get(f"/packages/{package_id}", headers=auth(world.tokens["social_worker"]))
     return response.json()  # type: ignore[no-any-return]
+
+
+def asked_shorter() -> list[PlannedVisit]:
+    """The daily 30-minute calls, each one the person has asked to be shorter when it can
+    be: scaling may take them under 30 minutes (to 20 at the least, one carer each)."""
+    return [replace(v, short_requested=True) for v in daily_pattern()]
 
 
 def minutes_of(pkg: Json) -> Counter[int]:
@@ -215,7 +223,7 @@ def test_one_change_at_a_time(client: TestClient, world: World, engine: Engine) 
 
     second = client.post(
         f"/packages/{placed.package_id}/changes",
-        json={"to_weekly_minutes": 400, **consent()},
+        json={"to_weekly_minutes": 450, **consent()},
         headers=auth(world.tokens["Aire Homecare"]),
     )
 
@@ -226,7 +234,7 @@ def test_the_trial_runs_four_weeks_before_the_provider_submits(
     client: TestClient, world: World, engine: Engine, clock: FixedClock
 ) -> None:
     placed = place_package(engine, world)
-    change = propose(client, world, placed.package_id, 390)
+    change = propose(client, world, placed.package_id, 450)
 
     early = client.post(
         f"/changes/{change['id']}/submit", headers=auth(world.tokens["Aire Homecare"])
@@ -256,9 +264,14 @@ def test_the_trial_runs_four_weeks_before_the_provider_submits(
 
 
 def _submitted(
-    client: TestClient, world: World, engine: Engine, clock: FixedClock, minutes: int
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    clock: FixedClock,
+    minutes: int,
+    pattern: list[PlannedVisit] | None = None,
 ) -> tuple[int, Json]:
-    placed = place_package(engine, world)
+    placed = place_package(engine, world, pattern=pattern)
     change = propose(client, world, placed.package_id, minutes)
     clock.set(MONDAY_10AM + timedelta(weeks=4))
     response = client.post(
@@ -312,7 +325,8 @@ def test_the_social_worker_amends_from_the_original_pattern(
 def test_the_social_worker_reverses_and_the_original_pattern_returns_exactly(
     client: TestClient, world: World, engine: Engine, clock: FixedClock
 ) -> None:
-    package_id, change = _submitted(client, world, engine, clock, 390)
+    # Shorter than 30 minutes only because the person asked: 420 → 390 takes six to 25.
+    package_id, change = _submitted(client, world, engine, clock, 390, asked_shorter())
     assert minutes_of(package(client, world, package_id)) == Counter({30: 8, 25: 6})
 
     reversed_ = decide(client, world, change["id"], decision="reverse", note="Needs the time")
@@ -406,7 +420,11 @@ def test_the_impact_totals_hours_and_pounds_by_provider_and_decision(
 ) -> None:
     aire = [place_package(engine, world, nhs_number=n).package_id for n in VALID_NHS_NUMBERS[:3]]
     bramley = place_package(
-        engine, world, provider="Bramley Care", nhs_number=VALID_NHS_NUMBERS[3]
+        engine,
+        world,
+        provider="Bramley Care",
+        nhs_number=VALID_NHS_NUMBERS[3],
+        pattern=asked_shorter(),
     ).package_id
     approved = propose(client, world, aire[0], 600)  # +180 min, approved as proposed
     amended = propose(client, world, aire[1], 540)  # +120 proposed, amended to +60

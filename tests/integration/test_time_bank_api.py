@@ -57,6 +57,23 @@ def _move(client: TestClient, package_id: int, what: str, token: str, body: Any)
     return client.post(f"/packages/{package_id}/time-bank/{what}", json=body, headers=auth(token))
 
 
+def _ask_and_accept(
+    client: TestClient, world: World, placed: Placed, minutes: int, day: str = "2026-10-09"
+) -> httpx.Response:
+    """Banked hours used the only way they can be: asked for as an extra visit by the
+    person, and drawn when the provider accepts (409 at either step when the bank is short)."""
+    asked = client.post(
+        f"/packages/{placed.package_id}/time-bank-requests",
+        json={"kind": "extra_visit", "day": day, "band": "tea", "minutes": minutes},
+        headers=auth(placed.person_token),
+    )
+    if asked.status_code != 201:
+        return asked
+    return client.post(
+        f"/time-bank-requests/{asked.json()['id']}/accept", headers=auth(world.tokens[AIRE])
+    )
+
+
 def _balance(client: TestClient, package_id: int, token: str) -> httpx.Response:
     return client.get(f"/packages/{package_id}/time-bank", headers=auth(token))
 
@@ -212,7 +229,7 @@ def test_an_envelope_may_not_start_in_a_period_already_over(
 # --- banking and drawing -----------------------------------------------------------------
 
 
-def test_the_person_banks_hours_while_family_visit_and_draws_them_another_day(
+def test_the_person_banks_hours_while_family_visit_and_uses_them_another_day(
     client: TestClient, world: World, engine: Engine
 ) -> None:
     placed = place_package(engine, world)
@@ -228,10 +245,9 @@ def test_the_person_banks_hours_while_family_visit_and_draws_them_another_day(
     # 1,680 - 90 = 1,590 in the envelope, 90 (1.5 hours) in the bank.
     assert (banked.json()["envelope_minutes"], banked.json()["bank_minutes"]) == (1590, 90)
     assert banked.json()["bank_hours"] == "1.50"
-    drawn = _move(
-        client, placed.package_id, "draw", placed.person_token, {"minutes": 120, "note": "Shops"}
-    )
-    assert drawn.status_code == 200, drawn.text
+    accepted = _ask_and_accept(client, world, placed, 120)
+    assert accepted.status_code == 200, accepted.text
+    drawn = _balance(client, placed.package_id, placed.person_token)
     # 90 - 120 = -30: half an hour brought forward; the envelope gains 120 -> 1,710.
     assert (drawn.json()["envelope_minutes"], drawn.json()["bank_minutes"]) == (1710, -30)
     assert drawn.json()["drawable_minutes"] == 30
@@ -244,19 +260,30 @@ def test_the_person_banks_hours_while_family_visit_and_draws_them_another_day(
     ]
     assert drawn.json()["entries"][1]["note"] == "My daughter is taking me out on Sunday"
     assert drawn.json()["entries"][1]["actor_role"] == "person"
+    assert drawn.json()["entries"][3]["actor_role"] == "provider_manager"
     assert _audited(engine, "time_bank.banked") == 1 and _audited(engine, "time_bank.drawn") == 1
 
 
-def test_the_provider_may_bank_and_draw_for_the_person(
+def test_the_provider_may_bank_for_the_person(
     client: TestClient, world: World, engine: Engine
 ) -> None:
     placed = place_package(engine, world)
     _opened(client, world, placed.package_id)
     token = world.tokens[AIRE]
-    assert _move(client, placed.package_id, "bank", token, {"minutes": 60}).status_code == 200
-    drawn = _move(client, placed.package_id, "draw", token, {"minutes": 30})
-    assert drawn.status_code == 200, drawn.text
-    assert drawn.json()["bank_minutes"] == 30
+    banked = _move(client, placed.package_id, "bank", token, {"minutes": 60})
+    assert banked.status_code == 200, banked.text
+    assert banked.json()["bank_minutes"] == 60
+
+
+def test_hours_are_no_longer_drawn_without_the_provider_agreeing(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    placed = place_package(engine, world)
+    _opened(client, world, placed.package_id)
+    _move(client, placed.package_id, "bank", placed.person_token, {"minutes": 60})
+    retired = _move(client, placed.package_id, "draw", placed.person_token, {"minutes": 30})
+    assert retired.status_code in (404, 405), retired.text
+    assert _balance(client, placed.package_id, placed.person_token).json()["bank_minutes"] == 60
 
 
 def test_banking_more_than_the_envelope_holds_is_refused(
@@ -277,19 +304,20 @@ def test_drawing_beyond_the_overdraft_is_refused_with_the_balance(
     _opened(client, world, placed.package_id)
     _move(client, placed.package_id, "bank", placed.person_token, {"minutes": 30})
     # 30 banked and 60 of overdraft: 90 may be drawn, 91 may not.
-    response = _move(client, placed.package_id, "draw", placed.person_token, {"minutes": 91})
+    response = _ask_and_accept(client, world, placed, 91)
     _assert_refused(response, 409, "minutes")
-    assert "30 minutes" in response.json()["detail"]
-    ok = _move(client, placed.package_id, "draw", placed.person_token, {"minutes": 90})
-    assert ok.json()["bank_minutes"] == -60
-    again = _move(client, placed.package_id, "draw", placed.person_token, {"minutes": 1})
+    assert "the bank can give 1 hour 30 minutes now" in response.json()["detail"]
+    ok = _ask_and_accept(client, world, placed, 90)
+    assert ok.status_code == 200, ok.text
+    assert _balance(client, placed.package_id, placed.person_token).json()["bank_minutes"] == -60
+    again = _ask_and_accept(client, world, placed, 15, day="2026-10-10")
     _assert_refused(again, 409, "minutes")
 
 
-@pytest.mark.parametrize("what", ["bank", "draw"])
 def test_minutes_that_are_not_a_positive_whole_number_are_refused(
-    client: TestClient, world: World, engine: Engine, what: str
+    client: TestClient, world: World, engine: Engine
 ) -> None:
+    what = "bank"
     # One case per route; tests/unit/test_time_bank_input.py works the others.
     placed = place_package(engine, world)
     _opened(client, world, placed.package_id)
@@ -309,21 +337,17 @@ def test_another_persons_package_looks_like_no_package_at_all(
     for response in (
         _balance(client, theirs.package_id, mine.person_token),
         _move(client, theirs.package_id, "bank", mine.person_token, {"minutes": 30}),
-        _move(client, theirs.package_id, "draw", mine.person_token, {"minutes": 30}),
         _balance(client, 999_999, mine.person_token),
     ):
         assert response.status_code == 404, response.text
     assert _ledger_sums(engine) == {"envelope": 1680}
 
 
-def test_another_provider_may_neither_bank_nor_draw(
-    client: TestClient, world: World, engine: Engine
-) -> None:
+def test_another_provider_may_not_bank(client: TestClient, world: World, engine: Engine) -> None:
     placed = place_package(engine, world)
     _opened(client, world, placed.package_id)
     token = world.tokens["Bramley Care"]
     assert _move(client, placed.package_id, "bank", token, {"minutes": 30}).status_code == 404
-    assert _move(client, placed.package_id, "draw", token, {"minutes": 30}).status_code == 404
 
 
 def test_the_person_the_provider_and_the_council_see_the_time_bank(

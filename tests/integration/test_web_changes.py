@@ -25,9 +25,10 @@ from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import unit_of_work
 from homecare.packages.tables import Package
+from homecare.pattern import PlannedVisit
 from homecare.people.tables import Person
 from tests.conftest import auth
-from tests.integration.test_provider_changes_api import propose
+from tests.integration.test_provider_changes_api import asked_shorter, propose
 from tests.integration.test_web_auth import (
     AIRE,
     SOCIAL_WORKER,
@@ -61,10 +62,15 @@ def signed_in_as(engine: Engine, clock: FixedClock) -> SignedInAs:
 
 
 def placed_for(
-    engine: Engine, world: World, name: str, nhs: str, provider: str = "Aire Homecare"
+    engine: Engine,
+    world: World,
+    name: str,
+    nhs: str,
+    provider: str = "Aire Homecare",
+    pattern: list[PlannedVisit] | None = None,
 ) -> int:
     """A package for a person of this name; returns the package's id."""
-    placed = place_package(engine, world, nhs_number=nhs, provider=provider)
+    placed = place_package(engine, world, nhs_number=nhs, provider=provider, pattern=pattern)
     given, family = name.split()
     with unit_of_work(engine) as s:
         person = s.get(Person, placed.person_id)
@@ -88,10 +94,15 @@ def submit(
 
 
 def submitted_change(
-    client: TestClient, world: World, engine: Engine, clock: FixedClock, minutes: int = 480
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    clock: FixedClock,
+    minutes: int = 480,
+    pattern: list[PlannedVisit] | None = None,
 ) -> tuple[int, int]:
     """Albert Firth's change on trial for four weeks, then submitted: (change, package)."""
-    package_id = placed_for(engine, world, "Albert Firth", VALID_NHS_NUMBERS[0])
+    package_id = placed_for(engine, world, "Albert Firth", VALID_NHS_NUMBERS[0], pattern=pattern)
     change_id = change_for(client, world, package_id, minutes, "Albert Firth")
     clock.set(MONDAY_10AM + timedelta(weeks=4))
     submit(client, world, change_id)
@@ -139,9 +150,11 @@ def test_the_queue_lists_changes_due_for_a_decision_oldest_first_with_their_impa
     signed_in_as: SignedInAs,
 ) -> None:
     earlier = placed_for(engine, world, "Albert Firth", VALID_NHS_NUMBERS[0])
-    later = placed_for(engine, world, "Betty Rhodes", VALID_NHS_NUMBERS[1])
+    later = placed_for(engine, world, "Betty Rhodes", VALID_NHS_NUMBERS[1], pattern=asked_shorter())
     big = placed_for(engine, world, "Edith Marsden", VALID_NHS_NUMBERS[2])
-    trial = placed_for(engine, world, "Norah Pickles", VALID_NHS_NUMBERS[3], "Bramley Care")
+    trial = placed_for(
+        engine, world, "Norah Pickles", VALID_NHS_NUMBERS[3], "Bramley Care", asked_shorter()
+    )
     albert = change_for(client, world, earlier, 480, "Albert Firth")
     betty = change_for(client, world, later, 390, "Betty Rhodes")
     clock.set(MONDAY_10AM + timedelta(weeks=4))
@@ -280,7 +293,8 @@ def test_the_social_worker_amends_a_change_to_the_minutes_they_set(
     assert 'value="amend" aria-describedby="decision-2-item-hint" checked' in missing.text
     too_few = decide(browser, change_id, decision="amend", **{"weekly-hours": "1.5"}, note="Less")
     assert 'href="#weekly-hours"' in too_few.text
-    assert "at least 3 hours 30 minutes of carers&#39; time a week" in too_few.text
+    # Albert's 14 calls, none asked to be shorter, stay at 30 minutes at the least: 7 hours.
+    assert "at least 7 hours of carers&#39; time a week" in too_few.text
     assert status_of(engine, change_id) == "submitted"
 
     amended = decide(
@@ -308,7 +322,9 @@ def test_the_social_worker_reverses_a_change_and_the_care_returns(
     clock: FixedClock,
     signed_in_as: SignedInAs,
 ) -> None:
-    change_id, package_id = submitted_change(client, world, engine, clock, minutes=390)
+    change_id, package_id = submitted_change(
+        client, world, engine, clock, minutes=390, pattern=asked_shorter()
+    )
     browser = signed_in_as(SOCIAL_WORKER)
 
     unexplained = decide(browser, change_id, decision="reverse")

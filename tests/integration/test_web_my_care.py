@@ -160,10 +160,10 @@ def post_form(browser: TestClient, page: str, action: str, data: dict[str, str])
     return response
 
 
-def ask_consent(client: TestClient, world: World, package_id: int, minutes: int = 390) -> int:
+def ask_consent(client: TestClient, world: World, package_id: int, minutes: int = 450) -> int:
     asked = client.post(
         f"/packages/{package_id}/consent-requests",
-        json={"to_weekly_minutes": minutes, "reason": "Mornings now take less time"},
+        json={"to_weekly_minutes": minutes, "reason": "Mornings now take more time"},
         headers=auth(world.tokens["Aire Homecare"]),
     )
     assert asked.status_code == 201, asked.text
@@ -220,7 +220,7 @@ def test_banking_two_hours_moves_them_from_the_envelope_to_the_bank(
     assert "time_bank.banked" in actions
 
 
-def test_using_more_hours_than_the_bank_allows_shows_the_refusal_on_the_form(
+def test_asking_for_more_hours_than_the_bank_allows_shows_the_refusal_on_the_form(
     browser: TestClient, family: Family
 ) -> None:
     sign_in(browser)
@@ -228,15 +228,24 @@ def test_using_more_hours_than_the_bank_allows_shows_the_refusal_on_the_form(
 
     refused = post_form(
         browser,
-        f"/app/my-care/time-bank/draw?package={package}",
-        "/app/my-care/time-bank/draw",
-        {"package": str(package), "hours": "5", "note": "A day out"},
+        f"/app/my-care/use-banked-hours?package={package}",
+        "/app/my-care/use-banked-hours",
+        {
+            "package": str(package),
+            "kind": "extra_visit",
+            "day-day": "9",
+            "day-month": "10",
+            "day-year": "2026",
+            "band": "tea",
+            "hours": "2",
+            "note": "A day out",
+        },
     )
     words = text_of(refused)
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert title(refused) == "Error: Use banked hours"
-    assert "at most 60 minutes can be drawn" in words
+    assert "the bank can give 1 hour now" in words
     assert 'href="#hours"' in refused.text
     assert "Banked 0 hours" in text_of(browser.get(f"/app/my-care/time-bank?package={package}"))
 
@@ -257,29 +266,18 @@ def test_hours_come_in_quarters_and_need_a_reason(browser: TestClient, family: F
     assert "Enter why you are banking the hours" in words
 
 
-def test_drawing_banked_hours_through_the_form_lowers_the_bank(
+def test_banked_hours_are_not_drawn_from_the_person_s_pages_directly(
     browser: TestClient, family: Family
 ) -> None:
     sign_in(browser)
     package = family.placed.package_id
-    page = f"/app/my-care/time-bank/bank?package={package}"
-    post_form(
-        browser,
-        page,
-        "/app/my-care/time-bank/bank",
-        {"package": str(package), "hours": "2", "note": "Away"},
-    )
 
-    drawn = post_form(
-        browser,
-        f"/app/my-care/time-bank/draw?package={package}",
-        "/app/my-care/time-bank/draw",
-        {"package": str(package), "hours": "1.5", "note": "A trip to the market"},
-    )
-    words = text_of(browser.get(drawn.headers["location"]))
+    page = browser.get(f"/app/my-care/time-bank/draw?package={package}")
+    bank = browser.get(f"/app/my-care/time-bank/bank?package={package}")
 
-    assert "You used 1 hour 30 minutes from your bank." in words
-    assert "Banked 30 minutes" in words
+    assert page.status_code == 404
+    assert "/app/my-care/time-bank/draw" not in bank.text
+    assert f"/app/my-care/use-banked-hours?package={package}" in bank.text
 
 
 # --- scope -------------------------------------------------------------------------------
@@ -360,8 +358,8 @@ def test_a_yes_proposes_the_change_with_consent_given_online(
     ).json()
 
     assert "Care each week now 7 hours" in asked
-    assert "Care each week after the change 6 hours 30 minutes" in asked
-    assert "Mornings now take less time" in asked
+    assert "Care each week after the change 7 hours 30 minutes" in asked
+    assert "Mornings now take more time" in asked
     assert 'value="Ann Shaw"' in form.text and 'value="daughter"' in form.text
     assert "You agreed to the change" in after
     assert "Agreed" in after and "Ann Shaw (daughter)" in after
@@ -374,7 +372,7 @@ def test_a_yes_proposes_the_change_with_consent_given_online(
             "Ann Shaw",
             "daughter",
         )
-        assert change.to_weekly_minutes == 390
+        assert change.to_weekly_minutes == 450
         assert change.status == "in_trial"
         actions = s.scalars(select(AuditEvent.action)).all()
     assert "consent.agreed" in actions and "change.proposed" in actions
@@ -467,7 +465,7 @@ def test_a_provider_may_not_ask_about_another_providers_package(
 ) -> None:
     asked = client.post(
         f"/packages/{family.placed.package_id}/consent-requests",
-        json={"to_weekly_minutes": 390, "reason": "Mornings now take less time"},
+        json={"to_weekly_minutes": 390, "reason": "Mornings now take more time"},
         headers=auth(world.tokens["Wortley Care"]),
     )
 

@@ -22,9 +22,11 @@ from homecare.api.app import create_app
 from homecare.clock import FixedClock
 from homecare.config import Settings
 from homecare.db import unit_of_work
-from homecare.delivery.schedule import generate_visits
+from homecare.delivery.schedule import assign_carers, generate_visits
 from homecare.delivery.tables import Visit, VisitCarer
 from homecare.jobs import wait_for_jobs
+from homecare.pattern import Day as Weekday
+from homecare.pattern import PlannedVisit, TimeBand, VisitKind
 from homecare.workforce.schemas import CareWorkerCreate
 from homecare.workforce.service import add_care_worker
 from tests.integration.test_web_auth import csrf_token, give_password, sign_in, title
@@ -103,6 +105,41 @@ def error_summary(response: httpx.Response) -> list[str]:
 
 
 # --- rounds -------------------------------------------------------------------------------
+
+
+def test_the_nights_sittings_and_sleep_ins_are_listed_apart_with_their_carers(
+    browser: TestClient, world: World, engine: Engine
+) -> None:
+    for nhs, kind, minutes in (
+        (VALID_NHS_NUMBERS[0], VisitKind.SLEEP_IN, 540),
+        (VALID_NHS_NUMBERS[1], VisitKind.NIGHT_SITTING, 600),
+    ):
+        night = PlannedVisit(Weekday.MON, TimeBand.NIGHT, minutes, 1, kind=kind)
+        place_package(engine, world, nhs_number=nhs, pattern=[night])
+    worker = hire_care_worker(engine, world, name="Nadia Shah")
+    visits_today(engine, world)
+    with unit_of_work(engine) as s:
+        first = s.scalars(select(Visit.id).order_by(Visit.id)).first()
+        assert first is not None
+        assign_carers(
+            s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, visit_id=first,
+            care_worker_ids=[worker.care_worker_id],
+        )  # fmt: skip
+    give_password(engine, AIRE)
+    sign_in(browser, AIRE)
+
+    page = browser.get("/app/rounds")
+
+    night = page.text.split('id="night-care"', 1)[1].split("</table>", 1)[0]
+    rows = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", night, re.S)[1:]
+    ]
+    assert "Night care (2)" in night
+    assert [r[1:] for r in rows] == [
+        ["5 October 2026", "Sleep-in", "9:30pm", "9 hours", "Nadia Shah"],
+        ["5 October 2026", "Night sitting", "9:30pm", "10 hours", "No carer yet"],
+    ]
 
 
 def test_rounds_open_on_today_and_say_when_nothing_is_planned(

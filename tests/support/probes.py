@@ -21,6 +21,7 @@ SAMPLES = {
     "action": "check-in",
     "number": "1",
     "rest": "nowhere",
+    "comparison": "leicester-in-house",
 }
 """Values for path parameters that are not record ids."""
 
@@ -48,6 +49,7 @@ SEGMENT_KIND = {
     "users": "user",
     "time-bank-requests": "time_bank_request",
     "banked-hours": "time_bank_request",
+    "use-banked-hours": "time_bank_request",
 }
 """The path segment before an id, or a list's last segment, and the kind of record it names;
 a quality record's segment is its own kind."""
@@ -63,10 +65,10 @@ BODIES: dict[str, Any] = {
     "/offers/{offer_id}/accept": {"agreed_start": "2026-10-06"},
     "/offers/{offer_id}/decline": {"reason": "no_capacity"},
     "/visits/{visit_id}/carers": {"care_worker_ids": [1]},
+    "/care-workers/{care_worker_id}/leaving": {"left_on": "2026-10-30", "reason": "Moving"},
     "/visits/{visit_id}/cancel": {"bank": False},
     "/packages/{package_id}/envelope": {"starts_on": "2026-10-05"},
     "/packages/{package_id}/time-bank/bank": {"minutes": 30},
-    "/packages/{package_id}/time-bank/draw": {"minutes": 30},
     "/packages/{package_id}/time-bank-requests": {
         "kind": "extra_visit",
         "day": "2026-10-09",

@@ -27,8 +27,14 @@ from homecare.market.contracts import (
 from homecare.market.ratings import mark_alert_read
 from homecare.people.service import record_person
 from homecare.rounds.searches import start_search, undo_search
-from homecare.timebank.drawing import accept_request, ask_for_care, decline_request
+from homecare.timebank.drawing import (
+    accept_request,
+    ask_for_care,
+    decline_request,
+    withdraw_request,
+)
 from homecare.timebank.service import bank
+from homecare.workforce.leaving import record_leaving
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -64,10 +70,14 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
         "POST /consent-requests/{request_id}/answer",
         answer_consent,
     ),
-    "POST /app/my-care/time-bank/{kind}": ("POST /packages/{package_id}/time-bank/bank", bank),
+    "POST /app/my-care/time-bank/bank": ("POST /packages/{package_id}/time-bank/bank", bank),
     "POST /app/my-care/use-banked-hours": (
         "POST /packages/{package_id}/time-bank-requests",
         ask_for_care,
+    ),
+    "POST /app/my-care/use-banked-hours/{request_id}/withdraw": (
+        "POST /time-bank-requests/{request_id}/withdraw",
+        withdraw_request,
     ),
     "POST /app/banked-hours/{request_id}/accept": (
         "POST /time-bank-requests/{request_id}/accept",
@@ -105,6 +115,10 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
     ),
     "POST /app/rounds/{day}/visits": ("POST /rounds/{day}/visits", carers_from_rounds),
     "POST /app/visits/{visit_id}/carers": ("PUT /visits/{visit_id}/carers", assign_carers),
+    "POST /app/care-workers/{care_worker_id}/leaving": (
+        "POST /care-workers/{care_worker_id}/leaving",
+        record_leaving,
+    ),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
     "POST /app/today/visits/{visit_id}/undo-not-at-home": (
         "POST /visits/{visit_id}/not-at-home/undo",
@@ -122,6 +136,10 @@ NOT_IN_THE_JOURNEY = {
     "POST /sign-in": "signing in audits refusals and lock-outs: tests/integration/test_web_auth.py",
     "POST /sign-in/code": "the second factor: tests/integration/test_web_second_factor.py",
     "POST /sign-out": "ends a session, no record of care: tests/integration/test_web_auth.py",
+    "POST /money/cost-of-care": (
+        "works a rate out from the inputs sent and stores nothing:"
+        " tests/integration/test_money_cost_of_care.py"
+    ),
 }
 """Write routes outside the journey, each with where its audit is proved instead."""
 

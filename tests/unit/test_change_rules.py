@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,7 +25,16 @@ from homecare.changes.domain import (
     with_minutes,
     within_parameters,
 )
+from homecare.changes.patterns import carried_over, check_pattern, scale_to, scaled
 from homecare.errors import InvalidInput
+from homecare.pattern import (
+    FIFTEEN_NEEDS_SECOND_CARER,
+    SHORT_NEEDS_REQUEST,
+    Day,
+    PlannedVisit,
+    TimeBand,
+    VisitKind,
+)
 from homecare.units import minute_pence, pounds_from_minute_pence
 
 DAILY = [Slot(i, 30, 1) for i in range(1, 15)]
@@ -77,8 +87,9 @@ def test_a_two_handed_visit_moves_in_steps_of_ten_carer_minutes() -> None:
 def test_no_visit_is_scaled_below_fifteen_minutes() -> None:
     # 20 + 60 = 80 → 64: shares 16 and 48 → 15 and 45 (60); the 4 left is under a step.
     assert scale_pattern([Slot(1, 20, 1), Slot(2, 60, 1)], 64) == {1: 15, 2: 45}
-    # 15 + 45 = 60 → 48: the 12-minute share stays at 15; 36 → 35 (50, as near as allowed).
-    assert scale_pattern([Slot(1, 15, 1), Slot(2, 45, 1)], 48) == {1: 15, 2: 35}
+    # 15 + 45 = 60 → 48: the 12-minute share is held at 15, so the other visit shares the
+    # 33 left: 33 → 30 (45 in all; the 3 left is under a step, and never over the target).
+    assert scale_pattern([Slot(1, 15, 1), Slot(2, 45, 1)], 48) == {1: 15, 2: 30}
 
 
 def test_the_least_a_pattern_can_shrink_to_counts_every_carer() -> None:
@@ -140,11 +151,14 @@ def test_scaled_visits_are_fives_near_their_share_and_sum_just_under_the_target(
         if share < MIN_VISIT_MINUTES:
             floored = True
             assert scaled[slot.id] == MIN_VISIT_MINUTES
-        else:
-            assert abs(scaled[slot.id] - share) < 5
     if not floored:
-        shortfall = target - weekly_minutes(with_minutes(pattern, scaled))
-        assert 0 <= shortfall < 5 * max(s.carers for s in pattern)
+        for slot in pattern:
+            share = Fraction(slot.minutes * target, current)
+            assert abs(scaled[slot.id] - share) < 5
+    # A visit held at its floor leaves the rest of the target to the others, so the week
+    # still comes to just under the target, never over it.
+    shortfall = target - weekly_minutes(with_minutes(pattern, scaled))
+    assert 0 <= shortfall < 5 * max(s.carers for s in pattern)
 
 
 def test_someone_with_capacity_consents_for_themselves() -> None:
@@ -241,3 +255,111 @@ def test_weekly_pounds_are_hours_at_the_package_rate() -> None:
     assert pounds_from_minute_pence(minute_pence(-50, 2622)) == Decimal("-21.85")
     # Summing minute-pence first keeps totals exact: 3 × 10 minutes at £26.22 = £13.11.
     assert pounds_from_minute_pence(3 * minute_pence(10, 2622)) == Decimal("13.11")
+
+
+# --- the visit rules a change keeps: short calls and whole nights -------------------------
+
+MORNING = PlannedVisit(Day.MON, TimeBand.MORNING, 30, 1)
+SLEEP_IN = PlannedVisit(Day.MON, TimeBand.NIGHT, 600, 1, kind=VisitKind.SLEEP_IN)
+
+
+BED = TimeBand.BED
+
+
+def _week(*, short_requested: bool = False) -> list[PlannedVisit]:
+    """Morning and bed calls of 30 minutes every day: 14 visits, 420 minutes."""
+    return [
+        PlannedVisit(d, b, 30, 1, short_requested=short_requested)
+        for d in Day
+        for b in (TimeBand.MORNING, BED)
+    ]
+
+
+def test_a_change_to_a_fifteen_minute_single_carer_call_is_refused() -> None:
+    # 15 minutes is only for a second carer joining a two-handed visit.
+    with pytest.raises(InvalidInput) as refused:
+        check_pattern([MORNING, replace(MORNING, band=BED, minutes=15, short_requested=True)])
+
+    assert refused.value.field == "visits.1.minutes"
+    assert refused.value.message == FIFTEEN_NEEDS_SECOND_CARER
+    assert check_pattern([replace(MORNING, minutes=15, carers=2, short_requested=True)])
+
+
+def test_a_change_to_an_unrequested_twenty_five_minute_call_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_pattern([replace(MORNING, minutes=25)])
+
+    assert refused.value.field == "visits.0.minutes"
+    assert refused.value.message == SHORT_NEEDS_REQUEST
+
+
+def test_a_twenty_five_minute_call_the_person_asked_for_is_allowed_and_kept() -> None:
+    asked = replace(MORNING, minutes=25, short_requested=True)
+
+    assert check_pattern([asked]) == [asked]
+    # A form or an older client sends the visit plain; it keeps the request on record.
+    assert carried_over([asked], [replace(MORNING, minutes=20)]) == [replace(asked, minutes=20)]
+
+
+def test_scaling_keeps_a_night_sitting_whole_and_scales_the_care_calls() -> None:
+    # 14 calls × 30 = 420 plus a 600-minute sleep-in: 1020. To 1090: the sleep-in keeps
+    # its 600, so the calls share 490, exactly 35 each (14 × 35 = 490).
+    pattern = [*_week(), SLEEP_IN]
+
+    result = scale_to(pattern, 1090, field="to_weekly_minutes", package_id=1)
+
+    assert result[-1] == SLEEP_IN
+    assert {v.minutes for v in result[:-1]} == {35}
+    assert sum(v.carer_minutes for v in result) == 1090
+
+
+def test_a_new_total_no_more_than_the_nights_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        scale_to([MORNING, SLEEP_IN], 600, field="weekly_minutes", package_id=1)
+
+    assert refused.value.field == "weekly_minutes"
+    assert "keep their whole nights, 10 hours of carers' time a week" in refused.value.message
+
+
+def test_scaling_holds_an_unrequested_call_at_thirty_and_shares_the_rest() -> None:
+    # 7 mornings of 30 and 7 lunches of 60: 630 → 560. The mornings' share, 30 × 560/630 =
+    # 26.67, is under 30, so they stay at 30 (210); the lunches share the 350 left: 50 each.
+    pattern = [
+        *(replace(MORNING, day=d) for d in Day),
+        *(PlannedVisit(d, TimeBand.LUNCH, 60, 1) for d in Day),
+    ]
+
+    result = scaled(pattern, 560)
+
+    assert [v.minutes for v in result] == [30] * 7 + [50] * 7
+
+
+def test_calls_the_person_asked_to_be_shorter_may_be_scaled_under_thirty() -> None:
+    # 420 → 360: share 25.71 each → 25 (350), the 10 left make two of them 30.
+    result = scaled(_week(short_requested=True), 360)
+
+    assert sorted(v.minutes for v in result) == [25] * 12 + [30] * 2
+    assert all(v.short_requested for v in result)
+
+
+def test_a_total_the_unrequested_calls_cannot_shrink_to_is_refused_in_hours() -> None:
+    # 14 calls none asked to be shorter stay at 30 at the least: 7 hours a week.
+    with pytest.raises(InvalidInput) as refused:
+        scale_to(_week(), 400, field="to_weekly_minutes", package_id=1)
+
+    assert refused.value.field == "to_weekly_minutes"
+    assert "needs at least 7 hours of carers' time a week" in refused.value.message
+
+
+def test_scaling_names_a_call_already_too_short_rather_than_lengthen_it() -> None:
+    # Monday morning 25 (unrequested, from before the rule) and bed 60: 85 → 90. Shares
+    # 26.47 → 25 and 63.53 → 60; the 5 left go to bed (the larger remainder): 25 and 65.
+    pattern = [replace(MORNING, minutes=25), PlannedVisit(Day.MON, BED, 60, 1)]
+
+    with pytest.raises(InvalidInput) as refused:
+        scale_to(pattern, 90, field="to_weekly_minutes", package_id=1)
+
+    assert refused.value.message == (
+        "the Monday morning visit would be 25 minutes; "
+        "a visit under 30 minutes needs the person's request"
+    )

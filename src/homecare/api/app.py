@@ -38,6 +38,7 @@ from homecare.market.contract_routes import router as contract_router
 from homecare.market.contracts import apply_due_versions
 from homecare.market.rating_routes import router as ratings_router
 from homecare.market.routes import router as market_router
+from homecare.money.routes import router as money_router
 from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
@@ -191,6 +192,7 @@ def create_app(
         market_router,
         ratings_router,
         contract_router,
+        money_router,
         people_router,
         workforce_router,
         brokerage_router,

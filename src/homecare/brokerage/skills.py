@@ -9,8 +9,9 @@ care it has no one trained to give; one left out is recorded with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from homecare.brokerage.domain import missing_skills, needed_skills, skills_reason, task_fault
@@ -38,14 +39,18 @@ def referral_needs(session: Session, referral: Referral) -> list[str]:
     return needed_skills(lot_skills, (v.task for v in referral.visits))
 
 
-def skills_held(session: Session, provider_ids: Iterable[int]) -> dict[int, list[list[str]]]:
-    """Each provider's care workers' skills, one list per worker."""
+def skills_held(
+    session: Session, provider_ids: Iterable[int], *, on: date | None = None
+) -> dict[int, list[list[str]]]:
+    """Each provider's care workers' skills, one list per worker; given a day, only of
+    those still working on it (a care worker stops on the day they leave)."""
     held: dict[int, list[list[str]]] = {}
-    rows = session.execute(
-        select(CareWorker.provider_id, CareWorker.skills).where(
-            CareWorker.provider_id.in_(set(provider_ids))
-        )
+    stmt = select(CareWorker.provider_id, CareWorker.skills).where(
+        CareWorker.provider_id.in_(set(provider_ids))
     )
+    if on is not None:
+        stmt = stmt.where(or_(CareWorker.left_on.is_(None), CareWorker.left_on > on))
+    rows = session.execute(stmt)
     for provider_id, skills in rows:
         held.setdefault(provider_id, []).append(list(skills or []))
     return held
@@ -59,7 +64,8 @@ def providers_short(
     needed = referral_needs(session, referral)
     if not needed or not ids:
         return {}
-    held = skills_held(session, ids)
+    # The staff who will be there when the care starts: one leaving before then is not.
+    held = skills_held(session, ids, on=referral.required_start)
     short = {}
     for provider_id in ids:
         missing = missing_skills(needed, held.get(provider_id, []))

@@ -5,8 +5,10 @@ proposes, visit by visit (day, time band, minutes, carers), so everyone sees the
 before and after and a reversal restores the care exactly; a visit keeps its kind (care,
 night sitting, sleep-in), its clock time and the person's request for a shorter visit.
 The weekly total follows from the pattern. A change given only a new total is still
-taken: its pattern is the old one with every visit scaled in proportion, as changes were
-made before they carried visits.
+taken: its pattern is the old one with every care visit scaled in proportion, as changes
+were made before they carried visits; night sitting and sleep-ins keep their whole nights.
+Every visit proposed, given or scaled, keeps the rules of `visit_fault`: a care call under
+30 minutes only at the person's request, and 15 minutes only with a second carer.
 """
 
 from __future__ import annotations
@@ -15,12 +17,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from homecare.changes.domain import MIN_VISIT_MINUTES, Slot, scale_pattern
+from homecare.changes.domain import (
+    MIN_VISIT_MINUTES,
+    STEP_MINUTES,
+    Slot,
+    check_target,
+    least_weekly_minutes,
+    scale_pattern,
+)
+from homecare.changes.wording import BAND_WORDS, DAY_NAMES
 from homecare.errors import InvalidInput
 from homecare.pattern import (
     MAX_WEEKLY_MINUTES,
     NIGHT_KINDS,
-    NIGHT_MINUTES,
+    SECOND_CARER_MINUTES,
+    SHORT_NEEDS_REQUEST,
+    SHORT_VISIT_MINUTES,
     Day,
     PlannedVisit,
     TimeBand,
@@ -28,8 +40,8 @@ from homecare.pattern import (
     clock_text,
     parse_clock,
     visit_fault,
-    visit_key,
 )
+from homecare.units import hours_text
 
 MAX_VISIT_MINUTES = 240
 MAX_CARERS = 2
@@ -109,11 +121,93 @@ def weekly(pattern: Iterable[PlannedVisit]) -> int:
     return sum(v.carer_minutes for v in pattern)
 
 
-def scaled(pattern: Sequence[PlannedVisit], target: int) -> list[PlannedVisit]:
-    """The pattern with each visit's minutes scaled in proportion to a new weekly total."""
-    slots = [Slot(i, v.minutes, v.carers) for i, v in enumerate(pattern)]
-    minutes = scale_pattern(slots, target)
-    return [replace(v, minutes=minutes[i]) for i, v in enumerate(pattern)]
+def night_minutes(pattern: Iterable[PlannedVisit]) -> int:
+    """Carer-minutes a week of night sitting and sleep-ins, which scaling leaves whole."""
+    return sum(v.carer_minutes for v in pattern if v.kind in NIGHT_KINDS)
+
+
+def scaling_floor(visit: PlannedVisit) -> int:
+    """The fewest minutes scaling may leave a care call: 30, or at the person's request 20
+    (15 with a second carer). A visit already shorter than its floor may go to 15, and is
+    then refused by name, rather than lengthened without anyone asking."""
+    if visit.short_requested:
+        floor = SECOND_CARER_MINUTES + (0 if visit.carers > 1 else STEP_MINUTES)
+    else:
+        floor = SHORT_VISIT_MINUTES
+    return floor if visit.minutes >= floor else MIN_VISIT_MINUTES
+
+
+ONLY_NIGHTS = (
+    "night sitting and sleep-ins keep their whole nights when only the weekly total "
+    "changes, and this package has no other visits: send the visits instead"
+)
+
+
+def scaled(
+    pattern: Sequence[PlannedVisit], target: int, *, field: str = "to_weekly_minutes"
+) -> list[PlannedVisit]:
+    """The pattern with its care visits scaled in proportion so the week comes to `target`
+    carer-minutes; night sitting and sleep-ins keep their minutes, so the care visits share
+    the target less the nights. Each visit keeps its kind, clock time and request."""
+    if weekly(pattern) == target:
+        return list(pattern)
+    nights = night_minutes(pattern)
+    care = [(i, v) for i, v in enumerate(pattern) if v.kind not in NIGHT_KINDS]
+    if not care:
+        raise InvalidInput(ONLY_NIGHTS, field=field)
+    if target <= nights:
+        raise InvalidInput(
+            f"night sitting and sleep-ins keep their whole nights, {hours_text(nights)} of "
+            f"carers' time a week, so the new weekly total must be more than that",
+            field=field,
+        )
+    slots = [Slot(i, v.minutes, v.carers, scaling_floor(v)) for i, v in care]
+    minutes = scale_pattern(slots, target - nights)
+    return [replace(v, minutes=minutes[i]) if i in minutes else v for i, v in enumerate(pattern)]
+
+
+def visit_words(visit: PlannedVisit) -> str:
+    """'Monday morning', as a refusal names a visit."""
+    return f"{DAY_NAMES[visit.day]} {BAND_WORDS[visit.band]}"
+
+
+def _reason_words(reason: str) -> str:
+    if reason == SHORT_NEEDS_REQUEST:
+        return "a visit under 30 minutes needs the person's request"
+    return reason[:1].lower() + reason[1:]
+
+
+def scale_to(
+    pattern: Sequence[PlannedVisit], target: int, *, field: str, package_id: int
+) -> list[PlannedVisit]:
+    """`scaled`, refusing on `field` a target the pattern cannot be scaled to: below what
+    its nights and its care calls at their floors need, or leaving a visit the rules
+    refuse, named in words ("Monday morning visit would be 25 minutes; ...")."""
+    slots = [
+        Slot(i, v.minutes, v.carers, v.minutes if v.kind in NIGHT_KINDS else scaling_floor(v))
+        for i, v in enumerate(pattern)
+    ]
+    check_target(slots, target, field=field, package_id=package_id)
+    nights = night_minutes(pattern)
+    least = least_weekly_minutes(slots)
+    if nights < target < least:
+        kept = " with the nights kept whole" if nights else ""
+        raise InvalidInput(
+            f"the visits cannot be shortened that far: a visit goes below {SHORT_VISIT_MINUTES} "
+            f"minutes only at the person's request, so the pattern needs at least "
+            f"{hours_text(least)} of carers' time a week{kept}",
+            field=field,
+        )
+    result = scaled(pattern, target, field=field)
+    for visit in result:
+        fault = visit_fault(visit)
+        if fault is not None:
+            raise InvalidInput(
+                f"the {visit_words(visit)} visit would be {hours_text(visit.minutes)}; "
+                f"{_reason_words(fault[1])}",
+                field=field,
+            )
+    return result
 
 
 def carried_over(
@@ -136,33 +230,34 @@ def _visit_errors(index: int, visit: PlannedVisit, seen: set[str]) -> InvalidInp
     where = f"visits.{index}"
     if visit.key in seen:
         return InvalidInput(f"there is already a {visit.band} visit on {visit.day}", field=where)
-    night = visit.kind in NIGHT_KINDS
-    longest = NIGHT_MINUTES[1] if night else MAX_VISIT_MINUTES
-    if not night and not MIN_VISIT_MINUTES <= visit.minutes <= longest:
-        return InvalidInput(
-            f"a visit lasts between {MIN_VISIT_MINUTES} and {MAX_VISIT_MINUTES} minutes",
-            field=f"{where}.minutes",
-        )
     if not 1 <= visit.carers <= MAX_CARERS:
         return InvalidInput("a visit has 1 carer, or 2 when two-handed", field=f"{where}.carers")
-    # A care call keeps the 15-minute floor here: the 30-minute rule needs the person's
-    # request, which scaled proposals and the provider's form do not yet carry.
     fault = visit_fault(visit)
-    if fault is not None and (night or fault[0] != "minutes"):
+    if fault is not None:
         return InvalidInput(fault[1], field=f"{where}.{fault[0]}")
     return None
+
+
+def pattern_faults(pattern: Sequence[PlannedVisit]) -> list[InvalidInput]:
+    """Every visit's first fault, each naming its own `visits.N.…` field: a form shows
+    them all at once, beside each visit."""
+    faults: list[InvalidInput] = []
+    seen: set[str] = set()
+    for index, visit in enumerate(pattern):
+        fault = _visit_errors(index, visit, seen)
+        if fault is not None:
+            faults.append(fault)
+        seen.add(visit.key)
+    return faults
 
 
 def check_pattern(pattern: Sequence[PlannedVisit]) -> list[PlannedVisit]:
     """A pattern a package can carry: at least one visit, one per band a day, sensible sizes."""
     if not pattern:
         raise InvalidInput("a package needs at least one visit a week", field="visits")
-    seen: set[str] = set()
-    for index, visit in enumerate(pattern):
-        fault = _visit_errors(index, visit, seen)
-        if fault is not None:
-            raise fault
-        seen.add(visit_key(visit.day, visit.band))
+    faults = pattern_faults(pattern)
+    if faults:
+        raise faults[0]
     if sum(v.minutes for v in pattern) > MAX_WEEKLY_MINUTES:
         raise InvalidInput("the visits add up to more than a week", field="visits")
     return ordered(pattern)

@@ -14,6 +14,7 @@ from homecare.changes.domain import ChangeStatus, Slot, restore
 from homecare.changes.patterns import from_json, ordered, scaled
 from homecare.changes.tables import ProviderChange
 from homecare.changes.wording import capitalised, in_words
+from homecare.errors import InvalidInput
 from homecare.packages.tables import Package
 from homecare.pattern import Day, PlannedVisit, TimeBand
 
@@ -45,10 +46,17 @@ def change_patterns(
 
 
 def shown_after(change: ProviderChange, package: Package) -> list[PlannedVisit]:
-    """The visits after the change as decided: amended ones scaled to the minutes set."""
+    """The visits after the change as decided: amended ones scaled to the minutes set.
+
+    An amendment decided before nights were kept whole may not rescale so (its nights were
+    scaled too); it then shows as proposed rather than not at all.
+    """
     _, proposed = change_patterns(change, package)
     if change.status == ChangeStatus.AMENDED and change.decided_weekly_minutes:
-        return scaled(proposed, change.decided_weekly_minutes)
+        try:
+            return scaled(proposed, change.decided_weekly_minutes)
+        except InvalidInput:
+            return proposed
     return proposed
 
 

@@ -63,16 +63,6 @@ def get_change(session: Session, *, actor: Actor, change_id: int) -> ProviderCha
     return load_readable(session, readable_changes(actor), ProviderChange, change_id, "change")
 
 
-def list_changes(
-    session: Session, *, actor: Actor, statuses: Sequence[ChangeStatus] | None = None
-) -> list[ProviderChange]:
-    """Changes the actor may see: a council its own, a provider its own."""
-    stmt = readable_changes(actor).order_by(ProviderChange.id)
-    if statuses:
-        stmt = stmt.where(ProviderChange.status.in_([s.value for s in statuses]))
-    return list(session.scalars(stmt))
-
-
 def changes_of_package(
     session: Session, *, actor: Actor, package_id: int, limit: int
 ) -> list[ProviderChange]:
@@ -97,24 +87,33 @@ CHANGE_SORTS: dict[str, list[Any]] = {
     "waiting": [func.coalesce(ProviderChange.submitted_at, ProviderChange.created_at)],
     "person": [Person.family_name, Person.given_name],
     "decided": [ProviderChange.decided_at],
+    "proposed": [ProviderChange.created_at],
 }
+LIMITS = ("within", "outside")
+"""The `limits` filter: changes within the contract's flex parameters, or outside them."""
 
 
-def change_list(
-    session: Session, *, actor: Actor, query: ListQuery, decided: bool
+def list_changes(
+    session: Session,
+    *,
+    actor: Actor,
+    query: ListQuery | None = None,
+    statuses: Sequence[ChangeStatus] | None = None,
 ) -> Slice[ProviderChange]:
-    """One window of the changes waiting for a decision, or of those decided, searched by
-    the person's name, postcode or NHS number, and filtered on the contract's limits."""
-    require(actor, Permission.DECIDE_CHANGES)
-    statuses = DECIDED_STATUSES if decided else DECIDABLE_STATUSES
+    """One window of the changes the actor may see (a council its own, a provider its
+    own), oldest first unless sorted, searched by the person's name, postcode or NHS
+    number, and filtered by status and on the contract's limits. The API's list and the
+    social worker's queue both read through here."""
+    query = query or ListQuery()
     stmt = (
         readable_changes(actor)
-        .where(ProviderChange.status.in_([s.value for s in statuses]))
         .join(Package, Package.id == ProviderChange.package_id)
         .join(Person, Person.id == Package.person_id)
     )
+    if statuses:
+        stmt = stmt.where(ProviderChange.status.in_([s.value for s in statuses]))
     limits = query.filters.get("limits")
-    if limits in ("within", "outside"):
+    if limits in LIMITS:
         stmt = stmt.where(ProviderChange.within_parameters.is_(limits == "within"))
     match = words_match(
         query.q, Person.given_name, Person.family_name, Person.postcode, Person.nhs_number
@@ -124,6 +123,16 @@ def change_list(
     return fetch_slice(
         session, stmt, query, sorts=CHANGE_SORTS, default=[], tiebreak=ProviderChange.id
     )
+
+
+def change_list(
+    session: Session, *, actor: Actor, query: ListQuery, decided: bool
+) -> Slice[ProviderChange]:
+    """One window of the changes waiting for a decision, or of those decided: the social
+    worker's queue, read as the API lists changes."""
+    require(actor, Permission.DECIDE_CHANGES)
+    statuses = DECIDED_STATUSES if decided else DECIDABLE_STATUSES
+    return list_changes(session, actor=actor, query=query, statuses=statuses)
 
 
 def change_read(session: Session, change: ProviderChange) -> ChangeRead:

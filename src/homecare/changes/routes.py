@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from homecare.access_log import log_person_read
 from homecare.calendar import local_date
@@ -20,10 +21,13 @@ from homecare.changes.schemas import (
     ImpactReport,
     planned_visits,
 )
-from homecare.http import PathId, RequestContext, WrittenDate, authenticated
+from homecare.http import MAX_ID, PathId, RequestContext, WrittenDate, authenticated
 from homecare.packages.tables import Package
+from homecare.paging import api_query
 
 router = APIRouter(tags=["flexibility"])
+TOTAL_HEADER = "X-Total-Count"
+"""The whole list's length, whatever window of it was asked for."""
 
 
 # --- provider-led changes ----------------------------------------------------------------
@@ -69,6 +73,7 @@ def change_impact(
 
 @router.get("/changes", response_model=list[ChangeRead])
 def list_changes(
+    response: Response,
     status: list[str] | None = Query(
         default=None,
         description=(
@@ -76,12 +81,39 @@ def list_changes(
             "(submitted and awaiting_social_worker)"
         ),
     ),
+    limits: Literal["within", "outside"] | None = Query(
+        default=None, description="Only changes within, or outside, the contract's limits"
+    ),
+    q: str | None = Query(
+        default=None,
+        max_length=100,
+        description="words in the person's name, NHS number or postcode",
+    ),
+    sort: str | None = Query(
+        default=None,
+        description="proposed, waiting, decided or person; '-' first for descending",
+    ),
+    limit: int | None = Query(default=None, ge=1, le=1000, description="at most this many rows"),
+    offset: int = Query(
+        default=0, ge=0, le=MAX_ID, description="rows skipped before the first one given"
+    ),
     ctx: RequestContext = Depends(authenticated),
 ) -> list[ChangeRead]:
+    """Oldest first unless sorted; the same read as the social worker's queue. The whole
+    list's length is in X-Total-Count."""
     statuses = parse_statuses(status)
+    query = api_query(
+        repository.CHANGE_SORTS,
+        q=q,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        filters={"limits": limits},
+    )
     with ctx.transaction() as (session, actor):
-        found = repository.list_changes(session, actor=actor, statuses=statuses)
-        return [repository.change_read(session, c) for c in found]
+        found = repository.list_changes(session, actor=actor, query=query, statuses=statuses)
+        response.headers[TOTAL_HEADER] = str(found.total)
+        return [repository.change_read(session, c) for c in found.rows]
 
 
 @router.get("/changes/{change_id}", response_model=ChangeRead)

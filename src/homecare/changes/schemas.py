@@ -26,7 +26,12 @@ class VisitIn(BaseModel):
 
     day: Day
     band: TimeBand
-    minutes: int = Field(description="15 to 240; a night sitting or sleep-in up to 600")
+    minutes: int = Field(
+        description=(
+            "15 to 240: under 30 only with short_requested, and 15 only for a two-handed "
+            "visit; a night sitting or sleep-in 60 to 600"
+        )
+    )
     carers: int = Field(default=1, description="2 for a two-handed visit")
     kind: VisitKind | None = Field(
         default=None, description="care, night_sitting or sleep_in; left out, as it was"
@@ -35,7 +40,11 @@ class VisitIn(BaseModel):
         default=None, max_length=5, description="A clock time set with the person, 'HH:MM'"
     )
     short_requested: bool = Field(
-        default=False, description="The person asked for a visit under 30 minutes"
+        default=False,
+        description=(
+            "The person asked for a visit under 30 minutes; left false, a visit the package "
+            "already has at this day and time keeps its request"
+        ),
     )
 
     def planned(self) -> PlannedVisit:
@@ -60,7 +69,8 @@ def planned_visits(visits: list[VisitIn] | None) -> list[PlannedVisit] | None:
 
 VISITS_DESCRIPTION = (
     "The whole weekly pattern after the change: add, remove, move or lengthen visits. "
-    "Without it, to_weekly_minutes alone scales every current visit in proportion"
+    "Without it, to_weekly_minutes alone scales the current care visits in proportion, "
+    "none under 30 minutes unless the person asked; night sitting and sleep-ins stay whole"
 )
 TOTAL_DESCRIPTION = (
     "Carer-minutes a week after the change; with visits, it must be what they add up to"

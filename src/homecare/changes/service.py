@@ -24,7 +24,6 @@ from homecare.changes.domain import (
     Decision,
     Slot,
     check_consent_time,
-    check_target,
     consent_relationship,
     long_date,
     parse_consent_method,
@@ -37,7 +36,7 @@ from homecare.changes.patterns import (
     check_pattern,
     of_visits,
     same_pattern,
-    scaled,
+    scale_to,
     to_json,
     weekly,
 )
@@ -84,9 +83,12 @@ def proposed_pattern(
             f"the package already has {package.weekly_minutes} minutes a week",
             field="to_weekly_minutes",
         )
-    slots = _slots(package)
-    check_target(slots, to_weekly_minutes, field="to_weekly_minutes", package_id=package.id)
-    return scaled(of_visits(package.visits), to_weekly_minutes)
+    return scale_to(
+        of_visits(package.visits),
+        to_weekly_minutes,
+        field="to_weekly_minutes",
+        package_id=package.id,
+    )
 
 
 def check_proposable(
@@ -296,9 +298,7 @@ def _carry_out(
     target = proposed
     if chosen is Decision.AMEND:
         assert weekly_minutes is not None
-        slots = [Slot(i, v.minutes, v.carers) for i, v in enumerate(proposed)]
-        check_target(slots, weekly_minutes, field="weekly_minutes", package_id=package.id)
-        target = scaled(proposed, weekly_minutes)
+        target = scale_to(proposed, weekly_minutes, field="weekly_minutes", package_id=package.id)
     if not applied:
         change.previous_pattern = snapshot(_slots(package))
         change.from_pattern = to_json(of_visits(package.visits))

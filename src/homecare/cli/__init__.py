@@ -13,6 +13,7 @@ from homecare.cli import (  # noqa: F401  (their commands register on app)
     cqc,
     db,
     demo,
+    money,
     privacy,
     roster,
 )

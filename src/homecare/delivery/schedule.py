@@ -31,6 +31,8 @@ from homecare.packages.tables import Package, PackageVisit
 from homecare.pattern import Day, parse_clock, start_window, task_words
 from homecare.people.tables import Person
 from homecare.rounds.tables import Round, RoundPlan, RoundStop
+from homecare.text import long_date
+from homecare.workforce.domain import still_working
 from homecare.workforce.tables import CareWorker
 
 """A person in hospital, or back and waiting for a review: their visits are suspended."""
@@ -346,6 +348,13 @@ def _check_carers(session: Session, visit: Visit, care_worker_ids: list[int]) ->
     for worker_id in care_worker_ids:
         if worker_id not in workers:
             raise InvalidInput(f"care worker {worker_id} not found", field=field)
+        worker = workers[worker_id]
+        if not still_working(worker.left_on, visit.day):
+            assert worker.left_on is not None
+            raise Conflict(
+                f"{worker.name} left on {long_date(worker.left_on)}: choose someone who still "
+                "works here on the visit's day"
+            )
     for task in visit.health_tasks:
         # One trained carer leads a delegated task; the second of a double-up assists.
         if not any(task in w.skills for w in workers.values()):

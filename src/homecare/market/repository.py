@@ -191,6 +191,12 @@ def council_lots(session: Session, actor: Actor, council_id: int) -> list[Lot]:
     return list(session.scalars(stmt))
 
 
+def commissioned_lots(session: Session, actor: Actor) -> list[Lot]:
+    """The lots an NHS trust's user's trust commissions with a council; none for others."""
+    stmt = scoped(actor, select(Lot), nurse=lambda org: Lot.commissioned_by_id == org)
+    return list(session.scalars(stmt.order_by(Lot.number, Lot.council_id)))
+
+
 @dataclass(frozen=True)
 class Places:
     """Names for a contract's provider, lot and zone."""

@@ -5,8 +5,8 @@ due on that weekday becomes a visit with its time band as the window for its sta
 two-handed visit needs two carers who start together; a visit at a clock time set with the
 person may start 15 minutes either side of it. Night sitting and sleep-ins are not calls
 on a round: they are listed apart, as night care the provider staffs separately. Each
-care worker on shift that day is a carer who starts and ends at home, travels in their
-own mode, and may not finish after their shift ends.
+care worker on shift that day, and not left by then, is a carer who starts and ends at
+home, travels in their own mode, and may not finish after their shift ends.
 """
 
 from __future__ import annotations
@@ -95,7 +95,12 @@ def due_visits(session: Session, provider_id: int, day: date) -> list[tuple[Pack
 def on_shift(session: Session, provider_id: int, day: date) -> list[CareWorker]:
     weekday = DAYS[day.weekday()].value
     workers = session.scalars(
-        select(CareWorker).where(CareWorker.provider_id == provider_id).order_by(CareWorker.id)
+        select(CareWorker)
+        .where(
+            CareWorker.provider_id == provider_id,
+            or_(CareWorker.left_on.is_(None), CareWorker.left_on > day),
+        )
+        .order_by(CareWorker.id)
     )
     return [w for w in workers if weekday in (w.shift_pattern or {})]
 

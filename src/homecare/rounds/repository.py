@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, scoped
+from homecare.delivery.tables import Visit, VisitCarer
 from homecare.errors import NotFound
 from homecare.pattern import start_window
 from homecare.people.tables import Person
@@ -86,11 +87,28 @@ def round_read(session: Session, r: Round) -> RoundRead:
     )
 
 
-def night_care_of(session: Session, plan: RoundPlan) -> list[NightCareRead]:
-    """The night sitting and sleep-ins due on the plan's day, listed beside its rounds."""
-    due = due_visits(session, plan.provider_id, plan.day)
+def night_care_on(session: Session, provider_id: int, day: date) -> list[NightCareRead]:
+    """The provider's night sitting and sleep-ins due on the day, each with the carers put
+    on that night's visit, if any: listed beside the day's rounds, on the API and the page."""
+    due = due_visits(session, provider_id, day)
     _, night = split_night(due)
     people = {v.id: p.id for v, p in due}
+    carers: dict[int, list[str]] = {}
+    if night:
+        rows = session.execute(
+            select(Visit.package_visit_id, CareWorker.name)
+            .join(VisitCarer, VisitCarer.visit_id == Visit.id)
+            .join(CareWorker, VisitCarer.care_worker_id == CareWorker.id)
+            .where(
+                Visit.provider_id == provider_id,
+                Visit.day == day,
+                Visit.package_visit_id.in_([v.id for v in night]),
+            )
+            .order_by(VisitCarer.id)
+        )
+        for slot, name in rows:
+            if slot is not None:
+                carers.setdefault(slot, []).append(name)
     return [
         NightCareRead(
             package_visit_id=v.id,
@@ -99,9 +117,15 @@ def night_care_of(session: Session, plan: RoundPlan) -> list[NightCareRead]:
             starts=v.at or start_window(v.band)[0].strftime("%H:%M"),
             minutes=v.minutes,
             carers=v.carers,
+            care_worker_names=carers.get(v.id, []),
         )
         for v in night
     ]
+
+
+def night_care_of(session: Session, plan: RoundPlan) -> list[NightCareRead]:
+    """The night sitting and sleep-ins due on the plan's day, listed beside its rounds."""
+    return night_care_on(session, plan.provider_id, plan.day)
 
 
 def plan_read(plan: RoundPlan, session: Session | None = None) -> PlanRead:

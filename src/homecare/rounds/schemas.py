@@ -59,6 +59,9 @@ class NightCareRead(BaseModel):
     starts: str = Field(description="When the night begins, 'HH:MM' local")
     minutes: int
     carers: int
+    care_worker_names: list[str] = Field(
+        default_factory=list, description="The carers put on that night's visit, if any"
+    )
 
 
 class PlanRead(BaseModel):

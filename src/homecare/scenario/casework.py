@@ -14,6 +14,7 @@ from homecare.changes import service as changes
 from homecare.changes.patterns import of_visits, same_pattern
 from homecare.changes.tables import ProviderChange
 from homecare.db import unit_of_work
+from homecare.errors import InvalidInput
 from homecare.packages.tables import Package
 from homecare.pattern import Day, PlannedVisit, TimeBand
 from homecare.people.tables import Person
@@ -100,7 +101,8 @@ def _pattern_change(rng: Random, package: Package) -> tuple[list[PlannedVisit], 
         return _longer(now, TimeBand.MORNING, 15), (
             "Needs more time in the mornings to wash and dress since a fall"
         )
-    if draw < 0.85 and mornings and min(v.minutes for v in mornings) >= 30:
+    if draw < 0.85 and mornings and min(v.minutes for v in mornings) >= 45:
+        # 15 minutes off leaves 30 at the least: shorter needs the person's own request.
         return _longer(now, TimeBand.MORNING, -15), (
             "Dresses themselves again; the morning visit needs less time"
         )
@@ -167,15 +169,28 @@ def social_workers_decide(stage: Stage, day: date, share: float = 0.4) -> None:
             amended = None
             if decision == "amend":
                 amended = round((change.from_weekly_minutes + change.to_weekly_minutes) / 30) * 15
-            changes.decide_change(
-                session,
-                actor=social_worker,
-                at=when,
-                change_id=change.id,
-                decision=decision,
-                weekly_minutes=amended,
-                note="Discussed with the provider and the family",
-            )
+            try:
+                changes.decide_change(
+                    session,
+                    actor=social_worker,
+                    at=when,
+                    change_id=change.id,
+                    decision=decision,
+                    weekly_minutes=amended,
+                    note="Discussed with the provider and the family",
+                )
+            except InvalidInput:
+                # The visits cannot be scaled to that amendment (a call would go under 30
+                # minutes unasked, or a night be cut): refused before anything changed, so
+                # the social worker approves the change as proposed instead.
+                changes.decide_change(
+                    session,
+                    actor=social_worker,
+                    at=when,
+                    change_id=change.id,
+                    decision="approve",
+                    note="Discussed with the provider and the family",
+                )
 
 
 def morning_after(stage: Stage, day: date) -> None:

@@ -21,7 +21,9 @@ from homecare.packages.tables import Package
 from homecare.people.tables import Person
 from homecare.scenario import names
 from homecare.scenario.stage import Stage, at
+from homecare.timebank import drawing
 from homecare.timebank import service as timebank
+from homecare.timebank.care_rules import LONGEST_VISIT, SMALLEST_ADDITION, CareKind
 from homecare.timebank.tables import TimeBankAccount
 
 ENVELOPE_SHARE = 0.3
@@ -33,7 +35,7 @@ ADMISSION_PER_PERSON_DAY = 0.0006
 """About 1.7% of people admitted in four weeks."""
 COMMUNITY_SHARE = 0.03
 DRAW_NOTES = (
-    "A longer visit for a trip to the shops",
+    "Time for a trip to the shops",
     "Extra help after a bad night",
     "Company on a hospital appointment",
 )
@@ -113,11 +115,12 @@ def community_outcomes(stage: Stage, day: date) -> None:
 
 
 def people_choose(stage: Stage, day: date) -> None:
-    """The evening before: a few visits cancelled (hours banked), banked hours drawn."""
+    """The evening before: a few visits cancelled (hours banked), and a few visits made
+    longer with banked hours, asked by the person and accepted by the provider."""
     with unit_of_work(stage.engine) as session:
         on_envelope = set(session.scalars(select(TimeBankAccount.package_id)))
         _cancel_visits(stage, session, day, on_envelope)
-        _draw_banked_hours(stage, session, day, on_envelope)
+        _use_banked_hours(stage, session, day, on_envelope)
 
 
 def _cancel_visits(stage: Stage, session: Session, day: date, on_envelope: set[int]) -> None:
@@ -144,24 +147,46 @@ def _cancel_visits(stage: Stage, session: Session, day: date, on_envelope: set[i
         )
 
 
-def _draw_banked_hours(stage: Stage, session: Session, day: date, on_envelope: set[int]) -> None:
+def _use_banked_hours(stage: Stage, session: Session, day: date, on_envelope: set[int]) -> None:
+    """A few people ask for one of the day's home visits to be longer, paid from their bank,
+    and the provider's manager accepts: the hours are drawn and the visit lengthened."""
     evening = at(day - timedelta(days=1), 19)
     for package_id in sorted(on_envelope):
         if stage.rng.random() >= DRAW_PER_ENVELOPE_DAY:
             continue
         package = session.get(Package, package_id)
         assert package is not None
-        state = timebank.balance(session, actor=SYSTEM_ACTOR, package_id=package_id)
-        minutes = stage.rng.choice((30, 60, 60, 90))
-        if state.bank_minutes + state.overdraft_minutes < minutes:
+        visit = session.scalars(
+            select(Visit)
+            .where(
+                Visit.package_id == package_id,
+                Visit.day == day,
+                Visit.status == "planned",
+                Visit.place_kind == "home",
+            )
+            .order_by(Visit.id)
+        ).first()
+        if package.status != "active" or visit is None:
             continue
-        timebank.draw(
+        state = timebank.balance(session, actor=SYSTEM_ACTOR, package_id=package_id)
+        minutes = min(stage.rng.choice((30, 60, 60, 90)), LONGEST_VISIT - visit.planned_minutes)
+        if minutes < SMALLEST_ADDITION or state.drawable_minutes < minutes:
+            continue
+        asked = drawing.ask_for_care(
             session,
             actor=stage.person_actor(package.person_id),
             at=evening,
             package_id=package_id,
+            kind=CareKind.LONGER_VISIT,
             minutes=minutes,
+            visit_id=visit.id,
             note=stage.rng.choice(DRAW_NOTES),
+        )
+        drawing.accept_request(
+            session,
+            actor=stage.manager(package.provider_id),
+            at=evening + timedelta(minutes=30),
+            request_id=asked.id,
         )
 
 

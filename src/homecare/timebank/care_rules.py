@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from homecare.errors import InvalidInput
 from homecare.pattern import TimeBand
+from homecare.text import long_date
 from homecare.units import hours_text
 
 
@@ -24,6 +25,8 @@ class AskStatus(StrEnum):
     ASKED = "asked"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    """The person or family took the ask back before the provider answered it."""
 
 
 CARE_BANDS = (TimeBand.MORNING, TimeBand.LUNCH, TimeBand.TEA, TimeBand.BED)
@@ -86,3 +89,18 @@ def ledger_note(kind: CareKind | str, day: date, band: str, minutes: int) -> str
     if CareKind(kind) is CareKind.EXTRA_VISIT:
         return f"Extra visit on {when}: {hours_text(minutes)}"
     return f"Visit on {when} made {hours_text(minutes)} longer"
+
+
+def already_closed(status: str, provider: str, on: date | None) -> str:
+    """Why an ask that no longer waits cannot be withdrawn, and what to do instead."""
+    when = f" on {long_date(on)}" if on is not None else ""
+    if status == AskStatus.ACCEPTED.value:
+        return (
+            f"this request was already accepted by {provider}{when}: ask them to change or "
+            "cancel the visit"
+        )
+    if status == AskStatus.DECLINED.value:
+        return (
+            f"this request was already declined by {provider}{when}: there is nothing to withdraw"
+        )
+    return f"this request was already withdrawn{when}"

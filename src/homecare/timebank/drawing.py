@@ -5,6 +5,10 @@ Asking writes nothing to the ledger. Accepting draws the minutes from the bank (
 ones, with a note of what the hours became) and books the care in the same transaction:
 a new dated visit, or more minutes on the planned one. When the visit is delivered its
 minutes come off the envelope as every visit's do, so the hours drawn pay for it.
+
+While the ask waits, the person or family may withdraw it; once answered it stays as it is
+(409 saying who answered and when). There is no other way to take hours from the bank: the
+direct draw, which took them without the provider agreeing, was retired (ADR 0021).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare import audit
-from homecare.access import Actor, Permission, load_readable, require
+from homecare.access import Actor, Permission, Role, load_readable, require
 from homecare.calendar import LONDON, local_date
 from homecare.delivery.tables import Attendance, Visit
 from homecare.errors import Conflict, Forbidden, InvalidInput, NotFound
+from homecare.market.tables import Organisation
 from homecare.packages.repository import readable_packages
 from homecare.packages.tables import Package
 from homecare.pattern import start_window
@@ -27,6 +32,7 @@ from homecare.timebank import service as timebank
 from homecare.timebank.care_rules import (
     AskStatus,
     CareKind,
+    already_closed,
     check_extra_visit,
     check_longer_visit,
     ledger_note,
@@ -276,5 +282,44 @@ def decline_request(
         entity_id=asked.id,
         package_id=asked.package_id,
         reason=reason,
+    )
+    return asked
+
+
+def withdraw_request(
+    session: Session, *, actor: Actor, at: datetime, request_id: int
+) -> TimeBankRequest:
+    """The person or family takes back an ask the provider has not answered; nothing was
+    drawn, so nothing is given back. 409 once it is accepted, declined or withdrawn."""
+    require(actor, Permission.USE_TIME_BANK)
+    if not (actor.role is Role.PERSON or actor.is_system):
+        raise Forbidden(
+            "only the person or their family withdraw a request to use banked hours: "
+            "the provider declines it, saying why"
+        )
+    asked = load_time_bank_request(session, actor, request_id, lock=True)
+    if asked.status != AskStatus.ASKED.value:
+        package = session.get(Package, asked.package_id)
+        provider = session.get(Organisation, package.provider_id) if package else None
+        on = local_date(asked.answered_at) if asked.answered_at is not None else None
+        raise Conflict(
+            already_closed(asked.status, provider.name if provider else "the provider", on),
+            field="request_id",
+        )
+    asked.status = AskStatus.WITHDRAWN.value
+    asked.answered_at = at
+    asked.answered_by_user_id = actor.user_id
+    audit.record(
+        session,
+        actor=actor,
+        at=at,
+        action="time_bank_request.withdrawn",
+        entity="time_bank_request",
+        entity_id=asked.id,
+        package_id=asked.package_id,
+        kind=asked.kind,
+        minutes=asked.minutes,
+        day=asked.day.isoformat(),
+        band=asked.band,
     )
     return asked

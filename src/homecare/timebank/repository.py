@@ -52,15 +52,23 @@ def load_time_bank_request(
     """One ask the actor may read (locked for an answer); anybody else's is "not found"."""
     stmt = readable_time_bank_requests(actor)
     if lock:
-        stmt = stmt.with_for_update()
+        # Re-read under the lock, so a second answer waiting on it sees the first one's.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return load_readable(session, stmt, TimeBankRequest, request_id, "request")
 
 
 def time_bank_requests(
-    session: Session, actor: Actor, *, package_id: int | None = None, waiting: bool = False
+    session: Session,
+    actor: Actor,
+    *,
+    package_id: int | None = None,
+    waiting: bool = False,
+    answered: bool = False,
+    limit: int | None = None,
 ) -> list[TimeBankRequest]:
     """A package's asks, latest first; or (`waiting`) every ask still to answer, oldest
-    first, as the provider works through them."""
+    first, as the provider works through them (a withdrawn ask no longer waits); or
+    (`answered`) those accepted, declined or withdrawn, the latest answer first."""
     stmt = readable_time_bank_requests(actor)
     if package_id is not None:
         stmt = stmt.where(TimeBankRequest.package_id == package_id)
@@ -68,6 +76,12 @@ def time_bank_requests(
         stmt = stmt.where(TimeBankRequest.status == AskStatus.ASKED.value).order_by(
             TimeBankRequest.asked_at, TimeBankRequest.id
         )
+    elif answered:
+        stmt = stmt.where(TimeBankRequest.status != AskStatus.ASKED.value).order_by(
+            TimeBankRequest.answered_at.desc(), TimeBankRequest.id.desc()
+        )
     else:
         stmt = stmt.order_by(TimeBankRequest.asked_at.desc(), TimeBankRequest.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(session.scalars(stmt))

@@ -72,22 +72,6 @@ def bank_minutes(
         return TimeBankRead.of(statement)
 
 
-@router.post("/packages/{package_id}/time-bank/draw", response_model=TimeBankRead)
-def draw_minutes(
-    package_id: PathId, body: TimeBankMove, ctx: RequestContext = Depends(authenticated)
-) -> TimeBankRead:
-    with ctx.transaction() as (session, actor):
-        statement = service.draw(
-            session,
-            actor=actor,
-            at=ctx.now(),
-            package_id=package_id,
-            minutes=body.minutes,
-            note=body.note,
-        )
-        return TimeBankRead.of(statement)
-
-
 @router.post("/time-bank/period-ends", response_model=PeriodEndsRead)
 def end_due_periods(ctx: RequestContext = Depends(authenticated)) -> PeriodEndsRead:
     """Closes every period over by today: the platform's, or a provider's for its own."""
@@ -159,4 +143,15 @@ def decline_care_ask(
         asked = drawing.decline_request(
             session, actor=actor, at=ctx.now(), request_id=request_id, reason=body.reason
         )
+        return CareAskRead.of(asked)
+
+
+@router.post("/time-bank-requests/{request_id}/withdraw", response_model=CareAskRead)
+def withdraw_care_ask(
+    request_id: PathId, ctx: RequestContext = Depends(authenticated)
+) -> CareAskRead:
+    """The person or family takes back an ask still waiting for the provider (409 once it
+    is answered or withdrawn; another person's is 404). Nothing was drawn, so nothing moves."""
+    with ctx.transaction() as (session, actor):
+        asked = drawing.withdraw_request(session, actor=actor, at=ctx.now(), request_id=request_id)
         return CareAskRead.of(asked)

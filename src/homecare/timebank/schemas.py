@@ -55,7 +55,7 @@ class EnvelopeOpen(BaseModel):
 
 
 class TimeBankMove(BaseModel):
-    """Minutes to bank or draw: a positive whole number, with an optional reason."""
+    """Minutes to bank: a positive whole number, with an optional reason."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -176,7 +176,9 @@ class CareAskRead(BaseModel):
     note: str | None
     status: AskStatus
     asked_at: datetime
-    answered_at: datetime | None
+    answered_at: datetime | None = Field(
+        description="When the provider accepted or declined it, or the person withdrew it"
+    )
     decline_reason: str | None
     in_words: str = Field(description="The care asked for, as the pages say it")
 

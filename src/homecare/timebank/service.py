@@ -223,7 +223,10 @@ def draw(
     minutes: int,
     note: str | None = None,
 ) -> Statement:
-    """Uses banked minutes now, down to the overdraft and never below (409 naming minutes)."""
+    """Moves banked minutes into the envelope, down to the overdraft and never below (409
+    naming minutes). Only a provider's acceptance of a request calls it
+    (`drawing.accept_request`), with a note of the care booked: the person no longer draws
+    hours directly, without the provider agreeing (ADR 0021)."""
     account = _account_to_use(session, actor, package_id)
     balances = _balances(session, account)
     terms = _stored_terms(account)

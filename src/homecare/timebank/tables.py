@@ -53,7 +53,8 @@ class TimeBankEntry(Base):
 class TimeBankRequest(Base):
     """The person's (or family's) ask to turn banked hours into care: an extra visit on a
     date, or a planned visit made longer. The provider accepts (the minutes are drawn from
-    the bank and the visit booked) or declines with a reason; nothing is drawn before."""
+    the bank and the visit booked) or declines with a reason; nothing is drawn before. The
+    person or family may withdraw it while it waits."""
 
     __tablename__ = "time_bank_request"
 
@@ -69,9 +70,11 @@ class TimeBankRequest(Base):
     """The visit made longer; for an extra visit, the visit booked once accepted."""
     note: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), index=True)
-    """asked, accepted or declined."""
+    """asked, accepted, declined or withdrawn."""
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     asked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the ask stopped waiting: the provider's answer, or the person's withdrawal."""
     answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    """Who accepted, declined or withdrew it."""
     decline_reason: Mapped[str | None] = mapped_column(String(300))

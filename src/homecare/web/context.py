@@ -33,6 +33,7 @@ from homecare.db import unit_of_work
 from homecare.errors import NotAuthenticated
 from homecare.market.ratings import open_alert_count
 from homecare.web import csrf
+from homecare.web.trust_lots import nav_label, trust_lots
 
 
 class SignInRequired(Exception):
@@ -54,6 +55,9 @@ class SignedIn:
     counts: dict[str, int] = field(default_factory=dict)
     """How much waits in each work queue the navigation names: counted when a whole page is
     read, not while a form is handled nor for a fragment htmx asks for."""
+    own_lot: str | None = None
+    """For an NHS trust's nurse, the navigation's item for the lot their trust commissions,
+    like 'Our lot: Lot 2 (Delegated healthcare)'; none for anyone else."""
 
 
 def waiting_work(session: Session, actor: Actor) -> dict[str, int]:
@@ -123,6 +127,7 @@ class WebContext:
                 organisation=organisation.name,
                 csrf_token=record.csrf_token,
                 counts=waiting_work(session, actor) if reading else {},
+                own_lot=nav_label(trust_lots(session, actor)),
             )
             self.request.state.me = me
             yield session, me

@@ -25,6 +25,7 @@ from homecare.text import possessive
 from homecare.web import format as fmt
 from homecare.web.context import SecondFactorPending, SignedIn, SignInRequired
 from homecare.web.csrf import CsrfRejected
+from homecare.web.trust_lots import OUR_LOT
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -109,6 +110,7 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
             ("KPIs", "/app/kpis"),
             ("Today", "/app/today-summary"),
             ("Spend", "/app/spend"),
+            ("Cost of care", "/app/cost-of-care"),
             ("Zones", "/app/zones"),
             ("Providers and contracts", "/app/providers"),
             ("CQC alerts", "/app/alerts"),
@@ -119,6 +121,8 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
         items.append(("Referrals", "/app/referrals"))
     if actor.may(Permission.REFER):
         items.append(("Refer someone", "/app/refer"))
+    if me.own_lot is not None:
+        items.append((me.own_lot, OUR_LOT))
     if actor.may(Permission.RESPOND_TO_OFFERS):
         items.append(("Offers", "/app/offers"))
     if actor.may(Permission.DECIDE_CHANGES):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+
+from homecare.text import long_date
 
 
 class ContractType(StrEnum):
@@ -30,3 +33,29 @@ SKILLS = (
     "diabetes_insulin",
 )
 """Skills and delegated healthcare competencies a care worker may hold."""
+
+
+NOTICE_AHEAD_DAYS = 366
+"""How far ahead a leaving day may be recorded: a year, leap day included."""
+
+
+def leaving_fault(left_on: date, *, hired_on: date | None, today: date) -> str | None:
+    """What is wrong with `left_on` as a care worker's first day no longer working, if
+    anything: it may not come before they were hired, nor more than a year ahead."""
+    if hired_on is not None and left_on < hired_on:
+        return (
+            f"the leaving day, {long_date(left_on)}, is before they were hired on "
+            f"{long_date(hired_on)}"
+        )
+    if (left_on - today).days > NOTICE_AHEAD_DAYS:
+        return (
+            f"the leaving day, {long_date(left_on)}, is more than a year ahead: record it "
+            "nearer the time"
+        )
+    return None
+
+
+def still_working(left_on: date | None, on: date) -> bool:
+    """Whether a care worker still works for the provider on the day: they stop on the
+    day they leave."""
+    return left_on is None or on < left_on

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from homecare.access import Actor, load_readable, scoped
@@ -31,10 +31,16 @@ def load_care_worker(session: Session, actor: Actor, care_worker_id: int) -> Car
     )
 
 
-def care_workers_by_name(session: Session, actor: Actor) -> list[CareWorker]:
-    """Every care worker the actor may read, by name: the choice of carers for a visit."""
-    stmt = readable_care_workers(actor).order_by(CareWorker.name, CareWorker.id)
-    return list(session.scalars(stmt))
+def working_on(day: date) -> ColumnElement[bool]:
+    """Care workers who still work for the provider on the day (`domain.still_working`)."""
+    return or_(CareWorker.left_on.is_(None), CareWorker.left_on > day)
+
+
+def care_workers_by_name(session: Session, actor: Actor, *, on: date) -> list[CareWorker]:
+    """The care workers the actor may read who still work on the day, by name: the choice
+    of carers for a visit on it."""
+    stmt = readable_care_workers(actor).where(working_on(on))
+    return list(session.scalars(stmt.order_by(CareWorker.name, CareWorker.id)))
 
 
 CARE_WORKER_SORTS: dict[str, list[Any]] = {
@@ -48,8 +54,13 @@ def care_worker_list(
     session: Session, actor: Actor, query: ListQuery, *, today: date
 ) -> Slice[CareWorker]:
     """One window of the care workers the actor may read, searched by name or home
-    postcode; the shift filter asks who works on `today`'s weekday, or who does not."""
+    postcode; the shift filter asks who works on `today`'s weekday, or who does not. Only
+    those still working today, unless the staff filter asks for those who have left."""
     stmt = readable_care_workers(actor)
+    if query.filters.get("staff") == "left":
+        stmt = stmt.where(~working_on(today))
+    else:
+        stmt = stmt.where(working_on(today))
     if (mode := query.filters.get("travel")) is not None:
         stmt = stmt.where(CareWorker.travel_mode == mode)
     shift = query.filters.get("shift")

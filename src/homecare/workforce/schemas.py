@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from homecare.http import WrittenDate
 from homecare.pattern import Day
 from homecare.workforce.domain import ContractType, TravelMode
 
@@ -45,3 +46,17 @@ class CareWorkerRead(BaseModel):
     home_latitude: float
     home_longitude: float
     shift_pattern: dict[str, list[str]]
+    hired_on: date | None = None
+    left_on: date | None = Field(
+        default=None, description="Their first day no longer working; none while they do"
+    )
+
+
+class CareWorkerLeaving(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    left_on: WrittenDate = Field(
+        description="Their first day no longer working, e.g. 2026-12-07: not before they "
+        "were hired, at most a year ahead"
+    )
+    reason: str = Field(min_length=2, max_length=300, description="Why they are leaving")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, require
+from homecare.calendar import local_date
 from homecare.errors import InvalidInput
 from homecare.geo.postcodes import normalise_postcode
 from homecare.geo.repository import lookup
@@ -62,6 +63,7 @@ def add_care_worker(
             day.value: [start.strftime("%H:%M"), end.strftime("%H:%M")]
             for day, (start, end) in data.shift_pattern.items()
         },
+        hired_on=local_date(at),
     )
     session.add(worker)
     session.flush()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String
+from datetime import date
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from homecare.db import Base
@@ -26,3 +28,8 @@ class CareWorker(Base):
     shift_pattern: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     """Working days and hours, e.g. {"mon": ["07:00", "14:30"], ...}; a day not named
     is a day off."""
+    hired_on: Mapped[date | None] = mapped_column(Date)
+    """The day they were added; none for staff recorded before the platform kept it."""
+    left_on: Mapped[date | None] = mapped_column(Date)
+    """Their first day no longer working for the provider; none while they still do."""
+    leaving_reason: Mapped[str | None] = mapped_column(String(300))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from homecare.reviews.tables import Review
 from homecare.timebank.service import open_envelope
 from tests.e2e.web.conftest import Site, check_accessibility
 from tests.e2e.web.steps import heading, sign_in
-from tests.support.caseload import hire_care_worker, place_package
+from tests.support.caseload import daily_pattern, hire_care_worker, place_package
 
 Page = Any
 NewPage = Callable[..., Page]
@@ -55,6 +55,8 @@ def mother(site: Site) -> Mother:
             nhs_number=next(site.nhs_numbers),
             consent_by_name="Ann Shaw",
             consent_by_relationship="daughter",
+            # She has asked for shorter calls, so 7 hours a week may come down to 6.5.
+            pattern=[replace(v, short_requested=True) for v in daily_pattern()],
         )
         worker = hire_care_worker(engine, site.world, name="Joy Adebayo")
         with unit_of_work(engine) as s:

@@ -1,5 +1,5 @@
-"""Banked hours become care: the person or family asks on their page, the provider's
-manager accepts or declines on theirs.
+"""Banked hours become care: the person or family asks on their page (and may withdraw
+the ask while it waits), the provider's manager accepts or declines on theirs.
 
 The pages call `timebank.drawing` exactly as the API does, so the same rules, scopes and
 audit hold: another package's or provider's request is "Page not found".
@@ -54,6 +54,7 @@ STATUS_WORDS = {
     AskStatus.ASKED.value: "Waiting for the provider",
     AskStatus.ACCEPTED.value: "Booked",
     AskStatus.DECLINED.value: "Declined",
+    AskStatus.WITHDRAWN.value: "Withdrawn",
 }
 ANCHORS = {
     "minutes": "hours",
@@ -67,7 +68,10 @@ DONE = {
     "asked": "Your request is sent. Your provider will book the care or tell you why not.",
     "accepted": "The visit is booked and the hours are drawn from the bank.",
     "declined": "The request is declined. The person can see why.",
+    "withdrawn": "You withdrew the request. No hours were taken from your bank.",
 }
+LATELY = 10
+"""How many of the latest answered or withdrawn asks the manager's page lists."""
 
 
 def in_words(asked: TimeBankRequest) -> str:
@@ -115,7 +119,8 @@ def _person_page(
         kinds=KINDS,
         bands=BANDS,
         coming=[(str(v.id), visit_words(v.day, v.band, v.planned_minutes)) for v in coming],
-        asks=time_bank_requests(session, me.actor, package_id=chosen.id)[:10],
+        asks=time_bank_requests(session, me.actor, package_id=chosen.id, limit=10),
+        waiting_status=AskStatus.ASKED.value,
         in_words=in_words,
         status_words=STATUS_WORDS,
         hours_text=hours_text,
@@ -208,6 +213,29 @@ def ask_for_care(
         )
 
 
+@router.post(PERSON_PAGE + "/{request_id}/withdraw")
+def withdraw(
+    request: Request,
+    request_id: PathId,
+    form: FormData = Depends(form_data),
+    ctx: WebContext = Depends(web_context),
+) -> Response:
+    """The person or family takes back an ask still waiting for the provider."""
+    errors: dict[str, str] = {}
+    try:
+        with ctx.transaction(form) as (session, me):
+            own_record(session, me.actor)
+            asked = drawing.withdraw_request(
+                session, actor=me.actor, at=ctx.now(), request_id=request_id
+            )
+            return redirect(f"{PERSON_PAGE}?package={asked.package_id}&done=withdrawn")
+    except Conflict as exc:
+        errors[f"ask-{request_id}"] = sentence(exc.message)
+    with ctx.transaction() as (session, me):
+        package_id = load_time_bank_request(session, me.actor, request_id).package_id
+        return _person_page(request, session, me, package_id, ctx.now(), errors=errors)
+
+
 # --- the provider's page -----------------------------------------------------------------
 
 
@@ -226,7 +254,8 @@ def _provider_page(
 ) -> Response:
     _require_manager(me.actor)
     waiting = time_bank_requests(session, me.actor, waiting=True)
-    packages = {a.package_id: session.get(Package, a.package_id) for a in waiting}
+    lately = time_bank_requests(session, me.actor, answered=True, limit=LATELY)
+    packages = {a.package_id: session.get(Package, a.package_id) for a in waiting + lately}
     people = {p.id: p.person_id for p in packages.values() if p is not None}
     names = person_names(session, me.actor, set(people.values()))
     return render(
@@ -235,6 +264,8 @@ def _provider_page(
         title="Banked hours to book",
         status=400 if errors else 200,
         waiting=[(a, names.get(people.get(a.package_id, 0), "")) for a in waiting],
+        lately=[(a, names.get(people.get(a.package_id, 0), "")) for a in lately],
+        status_words=STATUS_WORDS,
         in_words=in_words,
         done=DONE.get(done or ""),
         errors=errors,

@@ -55,7 +55,12 @@ DONE = {
 }
 DECISIONS = (
     ("approve", "Approve the change", "Keep the visits the provider proposed"),
-    ("amend", "Amend the change", "Keep the proposed visits, each scaled to weekly hours you set"),
+    (
+        "amend",
+        "Amend the change",
+        "Keep the proposed visits, scaled to weekly hours you set; night sitting and "
+        "sleep-ins stay whole, and no visit goes under 30 minutes unless the person asked",
+    ),
     ("reverse", "Reverse the change", "Put the care back as it was before the change"),
 )
 NOTE_NEEDED = {"amend": "amending", "reverse": "reversing"}

@@ -1,5 +1,5 @@
 """The commissioner's pages: KPIs against targets with their trend, spend, zones on a map,
-providers and contracts.
+providers and contracts; and an NHS trust's own lot, for its nurses.
 
 Each page is for council staff only (403 for anyone else) and reads through the same
 scoping as the API: the monitoring service for KPIs, and the market, packages and
@@ -28,11 +28,13 @@ from homecare.monitoring.periods import Period, PeriodKind, parse_period, recent
 from homecare.monitoring.schemas import KpiRow
 from homecare.monitoring.service import compute_return, kpis_report, latest_complete
 from homecare.packages.repository import provider_caseload
+from homecare.pattern import task_words
 from homecare.returns.download import return_file
 from homecare.web import commissioner_view as view
 from homecare.web import forms
 from homecare.web.context import WebContext, web_context
 from homecare.web.render import SECURITY_HEADERS, WebRoute, render
+from homecare.web.trust_lots import OUR_LOT, commissioned_by, lot_words, trust_lots
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -302,6 +304,9 @@ def providers(request: Request, ctx: WebContext = Depends(web_context)) -> Respo
             contracts=sorted(where.contracts.values(), key=lambda c: (where.of(c.id), c.role)),
             where=where,
             today=today,
+            lots=market.lots(session, me.actor),
+            commissioners=commissioned_by(session, me.actor),
+            by_trust=commissioned_by(session, me.actor, trusts_only=True),
         )
 
 
@@ -331,6 +336,7 @@ def provider(
             provider=organisation,
             contracts=market.contracts_of(session, me.actor, provider_id),
             where=where,
+            by_trust=commissioned_by(session, me.actor, trusts_only=True),
             today=today,
             people=people,
             hours=hours,
@@ -340,4 +346,44 @@ def provider(
             query=_query(latest, provider_id, None),
             standing=ratings.standing(session, me.actor, organisation),
             rating_history=ratings.rating_history(session, provider_id),
+        )
+
+
+# --- an NHS trust's own lot ----------------------------------------------------------------
+
+
+@router.get(OUR_LOT)
+def our_lot(request: Request, ctx: WebContext = Depends(web_context)) -> Response:
+    """The lots a nurse's trust commissions: who holds their contracts, the live care under
+    each, and the way to its packages, through the same reads as `/contracts`."""
+    with ctx.transaction() as (session, me):
+        lots = trust_lots(session, me.actor)
+        if not lots:
+            raise Forbidden("only an NHS trust's nurse sees the lot their trust commissions")
+        where = market.places(session, me.actor)
+        said = commissioned_by(session, me.actor)
+        shown = []
+        for lot in lots:
+            council = market.organisation(session, me.actor, lot.council_id).name
+            contracts = [
+                (c, *market.live_under(session, c.id))
+                for c in market.contracts_of(session, me.actor)
+                if c.lot_id == lot.id
+            ]
+            shown.append(
+                {
+                    "lot": lot,
+                    "words": lot_words(lot),
+                    "by": f"{said[lot.id]} with {council}",
+                    "tasks": [task_words(t) for t in lot.required_skills or []],
+                    "contracts": contracts,
+                }
+            )
+        return render(
+            request,
+            "commissioner/our_lot.html",
+            title="Our lot" if len(lots) == 1 else "Our lots",
+            lots=shown,
+            where=where,
+            today=local_date(ctx.now()),
         )

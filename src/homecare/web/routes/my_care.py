@@ -8,7 +8,6 @@ package, request or review is "Page not found", as it is a 404 in the API.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -66,36 +65,8 @@ SCORES = [
 ]
 
 
-@dataclass(frozen=True)
-class Move:
-    """Banking or using hours: the words on the form and the service call behind it."""
-
-    kind: str
-    title: str
-    verb: str
-    reason_label: str
-    reason_missing: str
-    done: str
-
-
-MOVES = {
-    "bank": Move(
-        "bank",
-        "Bank hours",
-        "bank",
-        "Why are you banking hours?",
-        "Enter why you are banking the hours",
-        "You banked {hours}.",
-    ),
-    "draw": Move(
-        "draw",
-        "Use banked hours",
-        "use",
-        "What will you use the hours for?",
-        "Enter what you will use the hours for",
-        "You used {hours} from your bank.",
-    ),
-}
+BANKED = "You banked {hours}."
+BANK_PAGE = "/app/my-care/time-bank/bank"
 CONSENT_DONE = {
     "agreed": "You agreed to the change. Your provider will now change your visits.",
     "declined": "You said no to the change. Your provider has been told.",
@@ -190,8 +161,7 @@ def time_bank(
         if balance is None:
             raise NotFound(f"package {chosen.id} is not on an envelope of time")
         log_person_read(session, me.actor, ctx.now(), chosen.person_id, "time bank", "page")
-        move = MOVES.get(done or "")
-        message = move.done.format(hours=hours_text(minutes)) if move and minutes else None
+        message = BANKED.format(hours=hours_text(minutes)) if done == "bank" and minutes else None
         return render(
             request,
             "my_care/time_bank.html",
@@ -204,11 +174,10 @@ def time_bank(
         )
 
 
-def _move_page(
+def _bank_page(
     request: Request,
     session: Session,
     me: SignedIn,
-    move: Move,
     package_id: int | None,
     *,
     values: dict[str, str] | None = None,
@@ -225,9 +194,8 @@ def _move_page(
         log_person_read(session, me.actor, read_at, chosen.person_id, "time bank", "page")
     return render(
         request,
-        "my_care/move.html",
-        title=move.title,
-        move=move,
+        "my_care/bank.html",
+        title="Bank hours",
         package=chosen,
         balance=balance,
         hours_text=hours_text,
@@ -236,22 +204,33 @@ def _move_page(
     )
 
 
-def _post_move(request: Request, ctx: WebContext, form: FormData, move: Move) -> Response:
+@router.get(BANK_PAGE)
+def bank_form(
+    request: Request, package: RecordId | None = None, ctx: WebContext = Depends(web_context)
+) -> Response:
+    with ctx.transaction() as (session, me):
+        return _bank_page(request, session, me, package, read_at=ctx.now())
+
+
+@router.post(BANK_PAGE)
+def bank_hours(
+    request: Request, form: FormData = Depends(form_data), ctx: WebContext = Depends(web_context)
+) -> Response:
+    """Banking hours; using them is asked of the provider on "Use banked hours"."""
     errors: dict[str, str] = {}
     package_id = _form_package_id(form)
     try:
         with ctx.transaction(form) as (session, me):
             own_record(session, me.actor)
             chosen = _required_package(session, me.actor, package_id)
-            minutes = parse_hours(form, errors, move.verb)
+            minutes = parse_hours(form, errors, "bank")
             note = forms.text(form, "note")
             if not note:
-                errors["note"] = move.reason_missing
+                errors["note"] = "Enter why you are banking the hours"
             elif len(note) > 500:
                 errors["note"] = "The reason must be 500 characters or fewer"
             if minutes is not None and not errors:
-                do = timebank.bank if move.kind == "bank" else timebank.draw
-                do(
+                timebank.bank(
                     session,
                     actor=me.actor,
                     at=ctx.now(),
@@ -260,42 +239,14 @@ def _post_move(request: Request, ctx: WebContext, form: FormData, move: Move) ->
                     note=note,
                 )
                 return redirect(
-                    f"/app/my-care/time-bank?package={chosen.id}&done={move.kind}&minutes={minutes}"
+                    f"/app/my-care/time-bank?package={chosen.id}&done=bank&minutes={minutes}"
                 )
     except (Conflict, InvalidInput) as exc:
         errors["hours"] = sentence(exc.message)
     with ctx.transaction() as (session, me):
-        return _move_page(
-            request, session, me, move, package_id, values=forms.values(form), errors=errors
+        return _bank_page(
+            request, session, me, package_id, values=forms.values(form), errors=errors
         )
-
-
-@router.get("/app/my-care/time-bank/{kind}")
-def move_form(
-    request: Request,
-    kind: str,
-    package: RecordId | None = None,
-    ctx: WebContext = Depends(web_context),
-) -> Response:
-    with ctx.transaction() as (session, me):
-        move = MOVES.get(kind)
-        if move is None:
-            raise NotFound(f"no page /app/my-care/time-bank/{kind}")
-        return _move_page(request, session, me, move, package, read_at=ctx.now())
-
-
-@router.post("/app/my-care/time-bank/{kind}")
-def move_hours(
-    request: Request,
-    kind: str,
-    form: FormData = Depends(form_data),
-    ctx: WebContext = Depends(web_context),
-) -> Response:
-    move = MOVES.get(kind)
-    if move is None:
-        with ctx.transaction(form):
-            raise NotFound(f"no page /app/my-care/time-bank/{kind}")
-    return _post_move(request, ctx, form, move)
 
 
 def _consent_page(

@@ -20,6 +20,7 @@ from homecare.access import Actor, Permission, require
 from homecare.access_log import log_person_read
 from homecare.changes.consent import request_consent, status_of
 from homecare.changes.domain import OPEN_STATUSES, ChangeStatus
+from homecare.changes.patterns import carried_over, of_visits, pattern_faults
 from homecare.changes.queue import change_in_words
 from homecare.changes.repository import changes_of_package, requests_of_package
 from homecare.changes.schemas import request_in_words
@@ -29,6 +30,7 @@ from homecare.errors import Conflict, InvalidInput
 from homecare.http import PathId
 from homecare.packages.repository import load_package
 from homecare.packages.tables import Package
+from homecare.pattern import PlannedVisit
 from homecare.people.repository import person_names
 from homecare.units import hours_text
 from homecare.web import forms
@@ -40,7 +42,9 @@ from homecare.web.pattern_form import (
     initial_values,
     read_pattern,
     read_reason,
+    short_asked,
     two_carers,
+    visit_fault_error,
 )
 from homecare.web.render import WebRoute, redirect, render
 
@@ -141,6 +145,7 @@ def _form_page(
         bands=BAND_LABELS,
         cell=cell,
         two_carers=two_carers,
+        short_asked=short_asked,
         cell_label=cell_label,
     )
 
@@ -164,12 +169,20 @@ def propose(
     ctx: WebContext = Depends(web_context),
 ) -> Response:
     errors: dict[str, str] = {}
+    visits: list[PlannedVisit] = []
     try:
         with ctx.transaction(form) as (session, me):
             require(me.actor, Permission.MANAGE_DELIVERY)
-            load_package(session, me.actor, package_id)
+            package = load_package(session, me.actor, package_id)
             visits = read_pattern(form, errors)
             reason = read_reason(form, errors)
+            if visits and set(errors) <= {"reason"}:
+                # Each visit's own fault beside its cell, all at once; `carried_over` gives
+                # a night visit its kind and a visit asked to be short its request, as the
+                # service will.
+                kept = carried_over(of_visits(package.visits), visits)
+                for fault in pattern_faults(kept):
+                    visit_fault_error(fault, visits, errors)
             if not errors:
                 request_consent(
                     session,
@@ -181,7 +194,8 @@ def propose(
                 )
                 return redirect(f"/app/packages/{package_id}?done=asked")
     except (InvalidInput, Conflict) as exc:
-        forms.domain_error(exc, ANCHORS, errors, default="pattern")
+        if not visit_fault_error(exc, visits, errors):
+            forms.domain_error(exc, ANCHORS, errors, default="pattern")
     with ctx.transaction() as (session, me):
         return _form_page(
             request, session, me.actor, package_id, values=forms.values(form), errors=errors

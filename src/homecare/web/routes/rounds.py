@@ -25,6 +25,7 @@ from homecare.http import PathId, WrittenDate
 from homecare.jobs import start_job
 from homecare.people.repository import person_names
 from homecare.rounds.repository import (
+    night_care_on,
     plan_of_day,
     rounds_of_day,
     search_of_day,
@@ -37,12 +38,13 @@ from homecare.rounds.travel import travel_source
 from homecare.web import forms
 from homecare.web.commissioner_view import policy_with_tiles
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
-from homecare.web.format import sentence
+from homecare.web.format import format_hours, sentence, visit_kind_name
 from homecare.web.render import SECURITY_HEADERS, WebRoute, redirect, render
 from homecare.web.rounds_day import late_visits, partner_names, round_colour, summaries
 from homecare.web.rounds_view import (
     area_features,
     build_timeline,
+    clock,
     day_features,
     long_day,
     window_text,
@@ -75,6 +77,24 @@ def _unplaced(session: Session, actor: Actor, plan: RoundPlan | None) -> list[di
     return rows
 
 
+def _night_care(
+    session: Session, actor: Actor, provider_id: int, day: date
+) -> list[dict[str, str]]:
+    """The night's sittings and sleep-ins, as the API's plan lists them, in words."""
+    night = night_care_on(session, provider_id, day)
+    names = person_names(session, actor, {n.person_id for n in night})
+    return [
+        {
+            "person": names.get(n.person_id, f"Person {n.person_id}"),
+            "kind": visit_kind_name(n.kind),
+            "starts": clock(int(n.starts[:2]) * 60 + int(n.starts[3:])),
+            "hours": format_hours(n.minutes / 60),
+            "carer": ", ".join(n.care_worker_names) or "No carer yet",
+        }
+        for n in night
+    ]
+
+
 def _undoable(
     session: Session, me: SignedIn, day: date, plan: RoundPlan | None, now: datetime
 ) -> SearchRead | None:
@@ -99,7 +119,7 @@ def _day_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    planning_provider(me.actor)
+    provider_id = planning_provider(me.actor)
     plan = plan_of_day(session, me.actor, day)
     every_round = rounds_of_day(session, me.actor, day)
     colours = [round_colour(index) for index in range(len(every_round))]
@@ -128,6 +148,7 @@ def _day_page(
         partners=partner_names(every_round),
         late=late_visits(shown),
         unplaced=_unplaced(session, me.actor, plan),
+        night=_night_care(session, me.actor, provider_id, day),
         timeline=build_timeline(shown, shown_colours, detail=bool(picked)),
         search=figures,
         undo=_undoable(session, me, day, plan, now),

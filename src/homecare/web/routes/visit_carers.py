@@ -3,7 +3,8 @@
 The same service as `PUT /visits/{id}/carers` (`assign_carers`), so a visit with a
 delegated healthcare task is refused unless a carer trained for it leads it, in the
 same words (hazard H-004). The form says beside each carer which tasks they are
-trained for, so the manager can choose right the first time.
+trained for, so the manager can choose right the first time. A care worker who has left
+by the visit's day is not offered (docs/adr/0024-care-workers-leave.md).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _page(
             w.name,
             ", ".join(task_words(t) for t in w.skills if t in tasks),
         )
-        for w in care_workers_by_name(session, me.actor)
+        for w in care_workers_by_name(session, me.actor, on=visit.day)
     ]
     if chosen is None:
         chosen = {c.care_worker_id for c in visit.assigned_carers}
