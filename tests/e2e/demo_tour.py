@@ -146,6 +146,7 @@ def _a_live_package_of_another_provider(demo: DemoStore) -> int:
                     Package.end_reason.is_(None),
                     Package.ends_on.is_(None),
                     Package.id != demo.family_package,
+                    Package.starts_on <= demo.day,
                 )
                 .order_by(Package.id.desc())
                 .limit(1)

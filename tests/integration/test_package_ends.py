@@ -138,7 +138,7 @@ def test_ending_care_is_refused_with_reasons(
     )  # fmt: skip
 
     assert too_early.status_code == 422
-    assert "last_day" in too_early.text and "day before the package starts" in too_early.text
+    assert "last_day" in too_early.text and "when care ends before it starts" in too_early.text
     assert unknown.status_code == 422 and "reason" in unknown.text
     assert the_platforms.status_code == 403
     assert provider.status_code == 403

@@ -351,15 +351,26 @@ def test_a_total_the_unrequested_calls_cannot_shrink_to_is_refused_in_hours() ->
     assert "needs at least 7 hours of carers' time a week" in refused.value.message
 
 
-def test_scaling_names_a_call_already_too_short_rather_than_lengthen_it() -> None:
+def test_a_call_agreed_short_before_the_rule_keeps_its_length_when_the_week_is_scaled() -> None:
     # Monday morning 25 (unrequested, from before the rule) and bed 60: 85 → 90. Shares
     # 26.47 → 25 and 63.53 → 60; the 5 left go to bed (the larger remainder): 25 and 65.
+    # The 25 stands as agreed: scaling neither shortens it nor lengthens it unasked.
     pattern = [replace(MORNING, minutes=25), PlannedVisit(Day.MON, BED, 60, 1)]
 
-    with pytest.raises(InvalidInput) as refused:
-        scale_to(pattern, 90, field="to_weekly_minutes", package_id=1)
+    result = scale_to(pattern, 90, field="to_weekly_minutes", package_id=1)
 
-    assert refused.value.message == (
-        "the Monday morning visit would be 25 minutes; "
-        "a visit under 30 minutes needs the person's request"
-    )
+    assert [v.minutes for v in result] == [25, 65]
+
+
+def test_a_call_agreed_short_before_the_rule_stands_but_a_new_short_call_is_refused() -> None:
+    # The package has Monday morning 25 minutes, unrequested (agreed before the rule). A
+    # change that keeps it and adds a 20-minute Tuesday morning: the 25 stands, the new
+    # 20 is refused on its own field, visits.1.minutes.
+    current = [replace(MORNING, minutes=25)]
+    proposed = [replace(MORNING, minutes=25), replace(MORNING, day=Day.TUE, minutes=20)]
+
+    assert check_pattern(current, current) == current
+    with pytest.raises(InvalidInput) as refused:
+        check_pattern(proposed, current)
+
+    assert refused.value.field == "visits.1.minutes"

@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from homecare.changes.domain import (
-    MIN_VISIT_MINUTES,
     STEP_MINUTES,
     Slot,
     check_target,
@@ -128,13 +127,13 @@ def night_minutes(pattern: Iterable[PlannedVisit]) -> int:
 
 def scaling_floor(visit: PlannedVisit) -> int:
     """The fewest minutes scaling may leave a care call: 30, or at the person's request 20
-    (15 with a second carer). A visit already shorter than its floor may go to 15, and is
-    then refused by name, rather than lengthened without anyone asking."""
+    (15 with a second carer). A visit already shorter than its floor (agreed before the
+    rule) keeps its length: scaling neither shortens it further nor lengthens it unasked."""
     if visit.short_requested:
         floor = SECOND_CARER_MINUTES + (0 if visit.carers > 1 else STEP_MINUTES)
     else:
         floor = SHORT_VISIT_MINUTES
-    return floor if visit.minutes >= floor else MIN_VISIT_MINUTES
+    return min(floor, visit.minutes)
 
 
 ONLY_NIGHTS = (
@@ -199,8 +198,8 @@ def scale_to(
             field=field,
         )
     result = scaled(pattern, target, field=field)
-    for visit in result:
-        fault = visit_fault(visit)
+    for before, visit in zip(pattern, result, strict=True):
+        fault = None if _unchanged(visit, [before]) else visit_fault(visit)
         if fault is not None:
             raise InvalidInput(
                 f"the {visit_words(visit)} visit would be {hours_text(visit.minutes)}; "
@@ -226,36 +225,53 @@ def carried_over(
     return kept
 
 
-def _visit_errors(index: int, visit: PlannedVisit, seen: set[str]) -> InvalidInput | None:
+def _unchanged(visit: PlannedVisit, current: Iterable[PlannedVisit]) -> bool:
+    """Whether the package already has this very visit: one agreed before today's rules
+    stands as it is, and the rules judge only what a change asks for."""
+    return any(
+        (v.key, v.minutes, v.carers, v.kind) == (visit.key, visit.minutes, visit.carers, visit.kind)
+        for v in current
+    )
+
+
+def _visit_errors(
+    index: int, visit: PlannedVisit, seen: set[str], current: Sequence[PlannedVisit]
+) -> InvalidInput | None:
     where = f"visits.{index}"
     if visit.key in seen:
         return InvalidInput(f"there is already a {visit.band} visit on {visit.day}", field=where)
     if not 1 <= visit.carers <= MAX_CARERS:
         return InvalidInput("a visit has 1 carer, or 2 when two-handed", field=f"{where}.carers")
-    fault = visit_fault(visit)
+    fault = None if _unchanged(visit, current) else visit_fault(visit)
     if fault is not None:
         return InvalidInput(fault[1], field=f"{where}.{fault[0]}")
     return None
 
 
-def pattern_faults(pattern: Sequence[PlannedVisit]) -> list[InvalidInput]:
+def pattern_faults(
+    pattern: Sequence[PlannedVisit], current: Sequence[PlannedVisit] = ()
+) -> list[InvalidInput]:
     """Every visit's first fault, each naming its own `visits.N.…` field: a form shows
-    them all at once, beside each visit."""
+    them all at once, beside each visit. A visit the package has now (`current`) unchanged
+    is not judged again."""
     faults: list[InvalidInput] = []
     seen: set[str] = set()
     for index, visit in enumerate(pattern):
-        fault = _visit_errors(index, visit, seen)
+        fault = _visit_errors(index, visit, seen, current)
         if fault is not None:
             faults.append(fault)
         seen.add(visit.key)
     return faults
 
 
-def check_pattern(pattern: Sequence[PlannedVisit]) -> list[PlannedVisit]:
-    """A pattern a package can carry: at least one visit, one per band a day, sensible sizes."""
+def check_pattern(
+    pattern: Sequence[PlannedVisit], current: Sequence[PlannedVisit] = ()
+) -> list[PlannedVisit]:
+    """A pattern a package can carry: at least one visit, one per band a day, sensible
+    sizes; the visits it keeps from `current` unchanged stand as they were agreed."""
     if not pattern:
         raise InvalidInput("a package needs at least one visit a week", field="visits")
-    faults = pattern_faults(pattern)
+    faults = pattern_faults(pattern, current)
     if faults:
         raise faults[0]
     if sum(v.minutes for v in pattern) > MAX_WEEKLY_MINUTES:

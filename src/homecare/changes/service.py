@@ -68,7 +68,8 @@ def proposed_pattern(
     """The pattern a change proposes: the visits given, or, given only a new weekly total,
     the current visits scaled to it (how changes were made before they carried visits)."""
     if visits is not None:
-        pattern = check_pattern(carried_over(of_visits(package.visits), visits))
+        current = of_visits(package.visits)
+        pattern = check_pattern(carried_over(current, visits), current)
         if to_weekly_minutes is not None and to_weekly_minutes != weekly(pattern):
             raise InvalidInput(
                 f"the visits add up to {hours_text(weekly(pattern))} of carers' time a week, "

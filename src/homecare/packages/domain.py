@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from homecare.errors import Conflict, InvalidInput
+from homecare.text import long_date
 
 
 class PackageStatus(StrEnum):
@@ -106,12 +107,12 @@ def check_end(
 ) -> None:
     """Whether care may end on `last_day`: refusals name the field and say why."""
     if status == PackageStatus.ENDED.value or end_reason is not None:
-        when = ends_on.isoformat() if ends_on else "an earlier date"
+        when = long_date(ends_on) if ends_on else "an earlier date"
         raise Conflict(f"this package already ends: its last day of care is {when}")
     if last_day < starts_on - timedelta(days=1):
         raise InvalidInput(
-            f"the last day of care cannot be before the day before the package starts"
-            f" ({starts_on.isoformat()})",
+            f"care starts on {long_date(starts_on)}: the last day can be no earlier than "
+            f"{long_date(starts_on - timedelta(days=1))}, when care ends before it starts",
             field="last_day",
         )
     if last_day < today - timedelta(days=BACKDATE_DAYS):

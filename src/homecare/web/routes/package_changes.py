@@ -180,8 +180,8 @@ def propose(
                 # Each visit's own fault beside its cell, all at once; `carried_over` gives
                 # a night visit its kind and a visit asked to be short its request, as the
                 # service will.
-                kept = carried_over(of_visits(package.visits), visits)
-                for fault in pattern_faults(kept):
+                current = of_visits(package.visits)
+                for fault in pattern_faults(carried_over(current, visits), current):
                     visit_fault_error(fault, visits, errors)
             if not errors:
                 request_consent(
