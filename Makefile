@@ -50,10 +50,11 @@ postgres:
 ## on two workers; a file's tests stay together on one worker, in order. Files go out in
 ## collection order, so the long command-line runs in tests/e2e start first, one a worker.
 test: $(STAMP) postgres chromium assets lint
-	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not long"
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not long" --durations=20
 
 ## The long demo runs `make test` leaves out to keep under 20 minutes: the demo at 07:30 and
-## 21:00, `homecare simulate` over two weeks, and the same seed giving the same month.
+## 21:00, Leicester's demo, `homecare simulate` over two weeks, and the same seed giving the
+## same month.
 test-long: $(STAMP) postgres chromium assets
 	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m long
 
