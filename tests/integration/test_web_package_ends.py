@@ -65,7 +65,8 @@ def test_a_last_day_before_the_package_started_is_shown_beside_its_field(
 
     assert refused.status_code == 400
     [message] = errors_of(refused.text)
-    assert message.startswith("Care starts on ") and "the last day can be no earlier than" in message
+    assert message.startswith("Care starts on ")
+    assert "the last day can be no earlier than" in message
     assert 'href="#last-day-day"' in refused.text
 
 
