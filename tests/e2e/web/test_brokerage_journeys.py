@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.web.conftest import PASSWORD, Site, check_accessibility
 from tests.e2e.web.steps import heading, press_and_follow, sign_in, tab_to
 
@@ -46,7 +48,7 @@ def refer_someone(page: Page, site: Site, given: str, family: str, *, shots: boo
     assert f"{given} {family}" in page.inner_text("main")
     if shots:
         page.get_by_role("button", name="Send referral").click()
-        assert page.title().startswith("Error: ")
+        expect(page).to_have_title(re.compile(r"^Error: "))
         summary = page.locator(".govuk-error-summary")
         assert "Enter the minutes of at least one visit" in summary.inner_text()
         assert "Enter the required start date" in summary.inner_text()

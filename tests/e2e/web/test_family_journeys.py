@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from homecare.access import SYSTEM_ACTOR, Role
@@ -136,7 +137,7 @@ def test_a_family_member_banks_two_hours_and_sees_the_balance_change(
     page.get_by_role("link", name="Bank hours").click()
     assert heading(page) == "Bank hours"
     page.get_by_role("button", name="Bank hours").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert "Enter how many hours to bank" in page.inner_text(".govuk-error-summary")
     check_accessibility(page)
     page.get_by_label("How many hours do you want to bank?").fill("2")
