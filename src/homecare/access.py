@@ -25,6 +25,7 @@ class Role(StrEnum):
     BROKER = "broker"
     SOCIAL_WORKER = "social_worker"
     NEIGHBOURHOOD_NURSE = "neighbourhood_nurse"
+    FINANCE_OFFICER = "finance_officer"
     PROVIDER_MANAGER = "provider_manager"
     CARE_WORKER = "care_worker"
     PERSON = "person"
@@ -51,6 +52,8 @@ class Permission(StrEnum):
     """Bank hours and draw them, for oneself or for the person one supports."""
     GOVERN_INFORMATION = "govern_information"
     """See who read a person's record, export what is held about them (subject access)."""
+    PAY_PROVIDERS = "pay_providers"
+    """Draft, check and approve payment runs; resolve providers' disputes."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,12 @@ ROLES: dict[Role, RoleDefinition] = {
             "council",
             "Refers people and approves provider-led changes.",
             frozenset({Permission.RECORD_PEOPLE, Permission.REFER, Permission.DECIDE_CHANGES}),
+        ),
+        RoleDefinition(
+            Role.FINANCE_OFFICER,
+            "council",
+            "Pays providers: drafts, checks and approves payment runs and resolves disputes.",
+            frozenset({Permission.PAY_PROVIDERS, Permission.VIEW_KPIS}),
         ),
         RoleDefinition(
             Role.NEIGHBOURHOOD_NURSE,

@@ -70,6 +70,15 @@ PLAIN_DETAIL = frozenset(
         "visit_id",
         "web_session_id",
         "zone_id",
+        "line_id",
+        # Payment runs.
+        "unchanged",
+        "period_starts_on",
+        "total_pence",
+        "lines",
+        "exceptions",
+        "people",
+        "pence",
         "link",
         "issuer",
         "filename",
@@ -179,6 +188,12 @@ PLAIN_DETAIL = frozenset(
         "weekly_minutes",
         "working_days",
         "written_off",
+        # A council's budget and the direct payments it funds.
+        "budget_pence",
+        "contingency_pence",
+        "funding_stream",
+        "weekly_pence",
+        "year",
         # Days and times.
         "admitted_at",
         "agreed_start",

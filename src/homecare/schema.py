@@ -13,6 +13,8 @@ from homecare.geo import tables as geo_tables
 from homecare.hospital import tables as hospital_tables
 from homecare.market import rating_tables as market_rating_tables
 from homecare.market import tables as market_tables
+from homecare.money import budget_tables as money_budget_tables
+from homecare.money import tables as money_tables
 from homecare.packages import tables as packages_tables
 from homecare.people import tables as people_tables
 from homecare.quality import tables as quality_tables
@@ -34,6 +36,8 @@ TABLE_MODULES = (
     hospital_tables,
     market_tables,
     market_rating_tables,
+    money_budget_tables,
+    money_tables,
     packages_tables,
     people_tables,
     quality_tables,

@@ -570,6 +570,50 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
            audits=lambda a: a["changes"] + a["alerts"])  # fmt: skip
     alert = client.get("/alerts/ratings", headers=auth(world.tokens[council])).json()[0]
     j.call("POST", "/alerts/ratings/{alert_id}/read", council, alert_id=alert["id"])
+    # Paying Aire: payment rules from tomorrow, a run drafted, every provider's drafted (one
+    # audit each), checked and approved by a second finance officer; Aire disputes a line,
+    # the council upholds it (the dispute answered and an adjustment asked for), and an
+    # adjustment asked for by one finance officer is approved by the other.
+    rules = {
+        "effective_from": (today + timedelta(days=1)).isoformat(),
+        "reason": "Framework payment terms",
+        "rules": {"basis": "actual", "billing_unit_minutes": 15, "rounding": "nearest",
+                  "second_carer": "in_full", "minimum_minutes": 0},
+    }  # fmt: skip
+    j.call("POST", "/money/contracts/{contract_id}/payment-rules", council, body=rules,
+           contract_id=world.contracts["Aire Homecare/1"])  # fmt: skip
+    period = {"provider_id": world.providers["Aire Homecare"], "period": "2026-P11"}
+    run = j.call("POST", "/money/payment-runs", "finance", body=period)
+    j.call("POST", "/money/payment-runs/draft-all", "finance", body={"period": "2026-P11"},
+           audits=len)  # fmt: skip
+    j.call("POST", "/money/payment-runs/{run_id}/check", "finance", run_id=run["id"])
+    j.call("POST", "/money/payment-runs/{run_id}/approve", "finance_2", run_id=run["id"])
+    lines = client.get(f"/money/payment-runs/{run['id']}", headers=auth(world.tokens["finance"]))
+    line_id = lines.json()["line_items"][0]["id"]
+    disputed = j.call("POST", "/money/payment-run-lines/{line_id}/disputes", "Aire Homecare",
+                      body={"reason": "Sunday's visit was given"}, line_id=line_id)  # fmt: skip
+    answer = {"upheld": True, "resolution": "The timesheet shows it", "pence": 1311}
+    j.call("POST", "/money/disputes/{dispute_id}/resolve", "finance", body=answer,
+           dispute_id=disputed["id"], audits=2)  # fmt: skip
+    extra = {"provider_id": world.providers["Aire Homecare"], "package_id": package_id,
+             "pence": 2500, "reason": "An agreed overrun on the Tuesday"}  # fmt: skip
+    asked = j.call("POST", "/money/adjustments", "finance", body=extra)
+    j.call("POST", "/money/adjustments/{adjustment_id}/approve", "finance_2",
+           adjustment_id=asked["id"])  # fmt: skip
+    # The year's budget and a drawdown from its contingency; a direct payment begun and ended.
+    budget = {
+        "lines": [{"lot_number": 1, "stream": "council", "pence": 450_000_000}],
+        "contingency_pence": 35_700_000,
+    }
+    j.call("PUT", "/money/budgets/{year}", council, body=budget, year=2026)
+    drawn = {"amount_pence": 5_000_000, "reason": "Winter pressures agreed at panel"}
+    j.call("POST", "/money/budgets/{year}/contingency/drawdowns", council, body=drawn, year=2026)
+    direct = {"weekly_pence": 20_000, "starts_on": today.isoformat()}
+    paid = j.call("POST", "/people/{person_id}/direct-payments", "social_worker", body=direct,
+                  person_id=person["id"])  # fmt: skip
+    ended = {"ends_on": (today + timedelta(days=90)).isoformat()}
+    j.call("POST", "/direct-payments/{direct_payment_id}/end", "social_worker", body=ended,
+           direct_payment_id=paid["id"])  # fmt: skip
     return j
 
 

@@ -54,6 +54,7 @@ SAMPLES = {
     "quarter": "2026Q4",
     "postcode": "LS12 1AU",
     "comparison": "leicester-in-house",
+    "year": "2026",
 }
 """Good values for the path and query parameters that are not numbers."""
 

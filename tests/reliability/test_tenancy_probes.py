@@ -71,6 +71,15 @@ UNSEEDED = {
     "alert",
     "user",
     "providers",
+    # Payment runs, their lines, disputes and adjustments: tests/integration/
+    # test_payment_runs.py proves another provider's run and line answer 404.
+    "payment-runs",
+    "payment-run-lines",
+    "statements",
+    "disputes",
+    "payment-disputes",
+    "adjustments",
+    "contracts",
 }
 """Kinds the world holds no labelled record of: their routes are probed with missing ids
 only, which still proves that they answer and never fail."""

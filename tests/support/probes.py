@@ -22,6 +22,7 @@ SAMPLES = {
     "number": "1",
     "rest": "nowhere",
     "comparison": "leicester-in-house",
+    "year": "2026",
 }
 """Values for path parameters that are not record ids."""
 
@@ -49,6 +50,7 @@ SEGMENT_KIND = {
     "users": "user",
     "time-bank-requests": "time_bank_request",
     "banked-hours": "time_bank_request",
+    "direct-payments": "direct_payment",
     "use-banked-hours": "time_bank_request",
 }
 """The path segment before an id, or a list's last segment, and the kind of record it names;
@@ -128,6 +130,8 @@ BODIES: dict[str, Any] = {
         "without_notice_reason": "Registration cancelled",
     },
     "/organisations/{organisation_id}/workforce-data-set": {"completed_on": "2026-09-30"},
+    "/people/{person_id}/direct-payments": {"weekly_pence": 20000, "starts_on": "2026-10-05"},
+    "/direct-payments/{direct_payment_id}/end": {"ends_on": "2026-12-31"},
 }
 """A valid body for each API write that takes an id (routes missing here send none)."""
 

@@ -217,7 +217,25 @@ class _Seeder:
             self._package_records(provider, package)
         for provider in (AIRE, CALDER):
             self._quality(provider, packages[provider])
+        self._direct_payments(packages)
         self._accounts_for_families()
+
+    def _direct_payments(self, packages: dict[str, int]) -> None:
+        """A direct payment in each council, to the person of Aire's and of Calder's care:
+        council staff's records, no provider's or family's."""
+        for who, provider, council in (
+            ("leeds_social_worker", AIRE, LEEDS),
+            ("bradford_social_worker", CALDER, BRADFORD),
+        ):
+            package = next(r for r in self.t.of_kind("package") if r.id == packages[provider])
+            person = next(
+                r
+                for r in self.t.of_kind("person")
+                if r.council == council and r.provider == provider and r.family == package.family
+            )
+            body = {"weekly_pence": 15_000, "starts_on": "2026-10-05"}
+            made = self.call(who, "POST", f"/people/{person.id}/direct-payments", body)
+            self.t.add("direct_payment", made["id"], council)
 
     def _name(self, person_id: int, given: str, family: str) -> None:
         with unit_of_work(self.engine) as s:

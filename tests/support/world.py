@@ -174,6 +174,10 @@ def build_world(engine: Engine) -> World:
             ("other_council_broker", other.id, Role.BROKER),
             ("nurse", trust.id, Role.NEIGHBOURHOOD_NURSE),
         ] + [(name, org_id, Role.PROVIDER_MANAGER) for name, org_id in world.providers.items()]
+        # Two finance officers last, so every other account keeps its id: a run drafted by
+        # one is approved by the other.
+        users += [("finance", council.id, Role.FINANCE_OFFICER)]
+        users += [("finance_2", council.id, Role.FINANCE_OFFICER)]
         for key, org_id, role in users:
             _, token = create_user(
                 s,

@@ -25,6 +25,17 @@ from homecare.market.contracts import (
     terminate_contract,
 )
 from homecare.market.ratings import mark_alert_read
+from homecare.money.budget_service import draw_contingency
+from homecare.money.direct_payments import end_direct_payment, record_direct_payment
+from homecare.money.disputes import raise_dispute, resolve_dispute
+from homecare.money.payment_ledger import ledger_for
+from homecare.money.runs_service import (
+    approve,
+    approve_adjustment,
+    check,
+    draft,
+    request_adjustment,
+)
 from homecare.people.service import record_person
 from homecare.rounds.searches import start_search, undo_search
 from homecare.timebank.drawing import (
@@ -120,6 +131,38 @@ SAME_AS_API: dict[str, tuple[str, Callable[..., Any]]] = {
         record_leaving,
     ),
     "POST /app/today/visits/{visit_id}/{action}": ("POST /call-events", apply_events),
+    "POST /app/people/{person_id}/direct-payments": (
+        "POST /people/{person_id}/direct-payments",
+        record_direct_payment,
+    ),
+    "POST /app/direct-payments/{direct_payment_id}/end": (
+        "POST /direct-payments/{direct_payment_id}/end",
+        end_direct_payment,
+    ),
+    "POST /app/budget/drawdowns": (
+        "POST /money/budgets/{year}/contingency/drawdowns",
+        draw_contingency,
+    ),
+    "POST /app/payment-runs/draft": ("POST /money/payment-runs/draft-all", ledger_for),
+    "POST /app/payment-runs/{run_id}/check": ("POST /money/payment-runs/{run_id}/check", check),
+    "POST /app/payment-runs/{run_id}/approve": (
+        "POST /money/payment-runs/{run_id}/approve",
+        approve,
+    ),
+    "POST /app/payment-runs/{run_id}/redraft": ("POST /money/payment-runs", draft),
+    "POST /app/payment-runs/{run_id}/adjustments": ("POST /money/adjustments", request_adjustment),
+    "POST /app/payment-disputes/{dispute_id}/resolve": (
+        "POST /money/disputes/{dispute_id}/resolve",
+        resolve_dispute,
+    ),
+    "POST /app/payment-disputes/adjustments/{adjustment_id}/approve": (
+        "POST /money/adjustments/{adjustment_id}/approve",
+        approve_adjustment,
+    ),
+    "POST /app/statements/{run_id}/lines/{line_id}": (
+        "POST /money/payment-run-lines/{line_id}/disputes",
+        raise_dispute,
+    ),
     "POST /app/today/visits/{visit_id}/undo-not-at-home": (
         "POST /visits/{visit_id}/not-at-home/undo",
         undo_not_at_home,

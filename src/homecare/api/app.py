@@ -38,7 +38,10 @@ from homecare.market.contract_routes import router as contract_router
 from homecare.market.contracts import apply_due_versions
 from homecare.market.rating_routes import router as ratings_router
 from homecare.market.routes import router as market_router
+from homecare.money.budget_routes import direct_payments_router
+from homecare.money.budget_routes import router as budget_router
 from homecare.money.routes import router as money_router
+from homecare.money.runs_routes import router as payment_runs_router
 from homecare.monitoring.routes import router as monitoring_router
 from homecare.packages.routes import router as packages_router
 from homecare.people.routes import router as people_router
@@ -193,6 +196,9 @@ def create_app(
         ratings_router,
         contract_router,
         money_router,
+        budget_router,
+        direct_payments_router,
+        payment_runs_router,
         people_router,
         workforce_router,
         brokerage_router,

@@ -17,6 +17,7 @@ from homecare.cli.app import (
     progress_bars,
     settings_for,
 )
+from homecare.cli.demo_money import pay_the_month
 from homecare.cli.demo_report import print_delivery, print_next_steps, print_summary
 from homecare.cli.rounds import plan_days
 from homecare.config import Settings
@@ -100,6 +101,7 @@ def demo(
     elif rounds_seconds > 0:
         summary["rounds"] = plan_days(engine, story.round_days, rounds_seconds, seed)
     summary.update(_changes_over_the_month(engine, built, story))
+    summary["money"] = pay_the_month(engine, built, story.now)
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:
@@ -135,6 +137,7 @@ def simulate(
     summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
     summary["today"] = _today_summary(engine, built, settings, story)
     summary.update(_changes_over_the_month(engine, built, story))
+    summary["money"] = pay_the_month(engine, built, story.now)
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:

@@ -275,6 +275,10 @@ def _held(visit: VisitToPay, reason: ExceptionReason, message: str) -> PaymentEx
 def _exception(visit: VisitToPay, rules: PaymentRules) -> PaymentException | None:
     if visit.hourly_rate_pence <= 0:
         return _held(visit, ExceptionReason.NO_RATE, "No contract rate for the visit's day")
+    if visit.status is VisitStatus.IN_PROGRESS:
+        return _held(
+            visit, ExceptionReason.STILL_OPEN, "Checked in, but no check-out has been recorded"
+        )
     if visit.status in OPEN:
         return _held(visit, ExceptionReason.STILL_OPEN, "The visit has not closed yet")
     if visit.status is VisitStatus.CANCELLED_BY_PERSON and visit.notice_minutes is None:

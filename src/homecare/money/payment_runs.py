@@ -15,7 +15,7 @@ total are sums of those whole pence, so the total is exactly the sum of its line
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -73,6 +73,9 @@ class Adjustment:
 
 
 RULES_AUTHOR = "the payment rules"
+
+RulesFor = Callable[[int, date], PaymentRules]
+"""The rules a package is paid by on a day: its contract's, as they stood that day."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def draft_run(
     period: Period,
     provider: str,
     visits: Iterable[VisitToPay],
-    rules: PaymentRules,
+    rules: PaymentRules | RulesFor,
     *,
     enhancements: Iterable[Enhancement] = (),
     already_paid: Mapping[str, int] | None = None,
@@ -159,7 +162,9 @@ def draft_run(
     hospital_days: Iterable[HospitalDay] = (),
 ) -> Run:
     """Draft a run for visits up to the period's end not yet paid; a visit before the
-    period that was still open when its own run was drafted is paid now."""
+    period that was still open when its own run was drafted is paid now. `rules` is one
+    contract's, or the rules of each package and day where a provider holds several."""
+    rules_for = rules if callable(rules) else (lambda _package, _day, one=rules: one)
     paid_before = dict(already_paid or {})
     enhancements = tuple(enhancements)
     paid: list[PaidVisit] = []
@@ -172,7 +177,7 @@ def draft_run(
     for visit in ordered:
         if visit.day > period.ends_on:
             continue
-        result = pay_visit(visit, rules, enhancements)
+        result = pay_visit(visit, rules_for(visit.package_id, visit.day), enhancements)
         if isinstance(result, PaymentException):
             held.append(result)
         elif result.key not in paid_before:
@@ -186,11 +191,11 @@ def draft_run(
         key=lambda d: (d.package_id, d.day),
     )
     for stay in stays:
-        settled[stay.key] = rules.hospital_day_pence
+        settled[stay.key] = rules_for(stay.package_id, stay.day).hospital_day_pence
     for adjustment in _checked(adjustments, paid_before):
         made.append(adjustment)
         settled[adjustment.key] = adjustment.pence
-    lines = _lines(paid, stays, rules)
+    lines = _lines(paid, stays, rules_for)
     made.sort(key=lambda a: a.key)
     held.sort(key=lambda e: (e.day, e.visit_id))
     total = sum(line.pence for line in lines) + sum(a.pence for a in made)
@@ -244,14 +249,18 @@ def _checked(adjustments: Iterable[Adjustment], paid_before: Mapping[str, int]) 
 
 
 def _lines(
-    paid: list[PaidVisit], stays: list[HospitalDay], rules: PaymentRules
+    paid: list[PaidVisit], stays: list[HospitalDay], rules_for: RulesFor
 ) -> tuple[RunLine, ...]:
     visits: dict[tuple[int, str], list[PaidVisit]] = defaultdict(list)
     days: dict[tuple[int, str], int] = defaultdict(int)
+    day_pence: dict[tuple[int, str], int] = defaultdict(int)
     for visit in paid:
         visits[(visit.package_id, iso_week(visit.day))].append(visit)
     for stay in stays:
         days[(stay.package_id, iso_week(stay.day))] += 1
+        day_pence[(stay.package_id, iso_week(stay.day))] += rules_for(
+            stay.package_id, stay.day
+        ).hospital_day_pence
     lines = []
     for key in sorted(set(visits) | set(days)):
         group = visits.get(key, [])
@@ -266,7 +275,7 @@ def _lines(
                 care_pence=sum(v.pence for v in group),
                 extras=_extras(line for v in group for line in v.enhancements),
                 hospital_days=days.get(key, 0),
-                hospital_pence=days.get(key, 0) * rules.hospital_day_pence,
+                hospital_pence=day_pence.get(key, 0),
                 decided_by=tuple(sorted({v.rule for v in group})),
             )
         )

@@ -78,6 +78,7 @@ def _staff_accounts(area: Area) -> list[Account]:
         ("commissioner", area.council_id, Role.COMMISSIONER, f"commissioner@{council}"),
         ("broker", area.council_id, Role.BROKER, f"broker@{council}"),
         ("social_worker", area.council_id, Role.SOCIAL_WORKER, f"social.worker@{council}"),
+        ("finance_officer", area.council_id, Role.FINANCE_OFFICER, f"finance@{council}"),
         ("nurse", area.trust_id, Role.NEIGHBOURHOOD_NURSE, f"nurse@{trust}"),
     ]
 

@@ -115,6 +115,12 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
             ("Providers and contracts", "/app/providers"),
             ("CQC alerts", "/app/alerts"),
         ]
+    if actor.is_council and actor.may(Permission.PAY_PROVIDERS):
+        items += [
+            ("Payment runs", "/app/payment-runs"),
+            ("Disputes and adjustments", "/app/payment-disputes"),
+            ("Cost of care", "/app/cost-of-care"),
+        ]
     if actor.may(Permission.BROKER):
         items += [("Referral queue", "/app/queue"), ("Awaiting care", "/app/awaiting-care")]
     if actor.is_council or actor.may(Permission.REFER):
@@ -134,6 +140,7 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
             ("Rounds", "/app/rounds"),
             ("Care workers", "/app/care-workers"),
             ("Banked hours", "/app/banked-hours"),
+            ("Statements", "/app/statements"),
         ]
     if actor.is_provider or (actor.is_council and actor.may(Permission.VIEW_KPIS)):
         items.append(("Monitoring returns", "/app/returns"))

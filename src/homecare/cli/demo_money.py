@@ -1,0 +1,53 @@
+"""The demo pays the month it played: every provider's run for the last 4-week period that
+has ended, drafted by the platform, checked and approved by the council's finance officer;
+the budget's position; and the cost of care of the area's model."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from homecare.access import SYSTEM_ACTOR
+from homecare.calendar import local_date
+from homecare.db import unit_of_work
+from homecare.money import runs_service
+from homecare.money.cost_of_care import work_out
+from homecare.money.payment_ledger import period_of
+from homecare.money.presets import DEFAULT_PRESET, preset
+from homecare.monitoring.periods import PeriodKind, recent_periods
+from homecare.terminal import console
+
+
+def pay_the_month(engine: Any, built: Any, now: datetime) -> dict[str, Any]:
+    """Runs for each provider the council pays, approved; one transaction a provider."""
+    named = recent_periods(local_date(now), PeriodKind.FOUR_WEEKS, 2)[1]
+    period = period_of(named.label)
+    finance = built.actors["finance_officer"]
+    with unit_of_work(engine) as session:
+        providers = runs_service.providers_paid_by(session, built.council_id, period)
+    runs: list[dict[str, Any]] = []
+    for provider in providers:
+        with unit_of_work(engine) as session:
+            run = runs_service.draft(
+                session, actor=SYSTEM_ACTOR, at=now, provider_id=provider.id, period=period
+            )
+            runs_service.check(session, actor=finance, at=now, run_id=run.id)
+            runs_service.approve(session, actor=finance, at=now, run_id=run.id)
+            runs.append(
+                {
+                    "provider": provider.name,
+                    "period": named.label,
+                    "lines": run.line_count,
+                    "payable_pence": run.total_pence,
+                    "exceptions": run.exception_count,
+                }
+            )
+    total = sum(r["payable_pence"] for r in runs)
+    console.print(
+        f"Paid {named.name.lower()}: {len(runs)} providers, £{total / 100:,.2f};"
+        f" {sum(r['exceptions'] for r in runs)} visits held back as exceptions."
+    )
+    return {
+        "payment_runs": runs,
+        "cost_of_care_pence": work_out(preset(DEFAULT_PRESET).inputs).hourly_rate_pence,
+    }
