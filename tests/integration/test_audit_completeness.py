@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -574,8 +574,10 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     # audit each), checked and approved by a second finance officer; Aire disputes a line,
     # the council upholds it (the dispute answered and an adjustment asked for), and an
     # adjustment asked for by one finance officer is approved by the other.
+    resumed = clock.now()
+    clock.set(datetime(2026, 11, 3, 10, 0, tzinfo=UTC))  # period 11 has ended
     rules = {
-        "effective_from": (today + timedelta(days=1)).isoformat(),
+        "effective_from": "2026-11-04",
         "reason": "Framework payment terms",
         "rules": {"basis": "actual", "billing_unit_minutes": 15, "rounding": "nearest",
                   "second_carer": "in_full", "minimum_minutes": 0},
@@ -600,6 +602,7 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     asked = j.call("POST", "/money/adjustments", "finance", body=extra)
     j.call("POST", "/money/adjustments/{adjustment_id}/approve", "finance_2",
            adjustment_id=asked["id"])  # fmt: skip
+    clock.set(resumed)
     # The year's budget and a drawdown from its contingency; a direct payment begun and ended.
     budget = {
         "lines": [{"lot_number": 1, "stream": "council", "pence": 450_000_000}],

@@ -113,6 +113,10 @@ def test_a_commissioner_sets_the_budget_and_council_staff_read_it_but_a_provider
     assert by_provider.status_code == 403
     assert other_council.status_code == 404
     assert other_council.json()["detail"] == "no budget is set for 2026/27"
+    unset = client.get(
+        "/money/budgets/2027/position", headers=auth(world.tokens["commissioner"])
+    ).json()
+    assert (unset["budget_set"], unset["alert"], unset["budget_pence"]) == (False, None, 0)
 
 
 def test_bad_amounts_are_refused_in_pounds_naming_the_field(

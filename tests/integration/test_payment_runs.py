@@ -14,12 +14,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
 from homecare.access import SYSTEM_ACTOR
+from homecare.cli import app
 from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.delivery.schedule import generate_visits
@@ -300,3 +303,45 @@ def test_a_visit_is_paid_by_the_rules_of_its_own_day(
     # £57.66. Thursday to Saturday in half hours rounded up: 30 minutes, £13.11 a visit,
     # × 6 = £78.66. Together £136.32.
     assert run["total_pence"] == 13632
+
+
+def test_a_run_is_drafted_only_once_its_period_has_ended(
+    client: TestClient, world: World, engine: Engine, clock: FixedClock
+) -> None:
+    _delivered_week(engine, world)
+    clock.set(datetime(2026, 11, 1, 22, 0, tzinfo=UTC))  # 22:00 on its last day, London
+
+    early = _draft(client, world)
+
+    assert early.status_code == 409 and early.json()["field"] == "period"
+    assert early.json()["detail"] == (
+        "the 4 weeks to 1 November 2026 have not ended yet: draft the run from 2 November 2026"
+    )
+
+
+def test_the_finance_team_drafts_runs_and_writes_the_payments_file_from_the_command_line(
+    client: TestClient, world: World, engine: Engine, clock: FixedClock, db_url: str,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    _delivered_week(engine, world)
+    runner = CliRunner()
+    where = ["--council", "Leeds City Council", "--period", P11, "--database-url", db_url]
+
+    nobody = runner.invoke(app, ["money", "draft-runs", "--council", "Leeds", "--period", P11,
+                                 "--database-url", db_url])  # fmt: skip
+    drafted = runner.invoke(app, ["money", "draft-runs", *where])
+
+    assert nobody.exit_code == 2 and "No council is called 'Leeds'" in nobody.output
+    assert drafted.exit_code == 0, drafted.output
+    assert AIRE in drafted.output and "£146.88" in drafted.output
+    run_id = client.get(f"/money/payment-runs?period={P11}",
+                        headers=auth(world.tokens["finance"])).json()[0]["id"]  # fmt: skip
+    clock.set(AFTER_P11)
+    client.post(f"/money/payment-runs/{run_id}/check", headers=auth(world.tokens["finance"]))
+    client.post(f"/money/payment-runs/{run_id}/approve", headers=auth(world.tokens["finance_2"]))
+    out = tmp_path / "payments.csv"
+    written = runner.invoke(app, ["money", "payments-file", *where, "--out", str(out)])
+
+    assert written.exit_code == 0, written.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["supplier"], r["amount"]) for r in rows] == [(AIRE, "146.88")]

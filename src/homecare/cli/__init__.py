@@ -14,6 +14,7 @@ from homecare.cli import (  # noqa: F401  (their commands register on app)
     db,
     demo,
     money,
+    money_runs,
     privacy,
     roster,
 )

@@ -102,7 +102,10 @@ class PositionRead(BaseModel):
     forecast_pence: int
     available_pence: int
     over_pence: int
+    budget_set: bool
     alert: str | None
+    """Set when the forecast passes the budget with the contingency drawn; none while no
+    budget is set for the year."""
     paid_through: date | None
     by_lot: list[PositionRow]
     by_stream: dict[str, int]

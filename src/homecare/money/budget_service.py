@@ -295,7 +295,8 @@ def position_record(
         "forecast_pence": p.forecast,
         "available_pence": p.available,
         "over_pence": p.over,
-        "alert": p.alert,
+        "budget_set": budget is not None,
+        "alert": p.alert if budget is not None else None,
         "paid_through": through,
         "by_lot": [
             {

@@ -59,7 +59,7 @@ def weekly_amount(
         raise InvalidInput(
             "give a weekly amount, or weekly hours and an hourly rate", field="weekly_pence"
         )
-    if not Decimal(0) < weekly_hours <= Decimal(168):
+    if not weekly_hours.is_finite() or not Decimal(0) < weekly_hours <= Decimal(168):
         raise InvalidInput("weekly hours must be more than 0 and at most 168", field="weekly_hours")
     check_pence(hourly_rate_pence, field="hourly_rate_pence", what="the hourly rate", least=1)
     minutes = minutes_of_hours(weekly_hours)

@@ -22,10 +22,11 @@ def period_of(label: str) -> Period:
 
 
 def ledger_for(
-    session: Session, actor: Actor, at: datetime, period: Period
+    session: Session, actor: Actor, at: datetime, period: Period, council_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Drafts the period's run for every provider the council pays (a finance officer's)."""
-    council_id = runs_service.require_paying(actor)
+    """Drafts the period's run for every provider the council pays: a finance officer's
+    council, or the one the platform is told (the command line)."""
+    council_id = runs_service.require_paying(actor) or council_id
     if council_id is None:
         raise Forbidden("drafting every provider's run needs a council's finance officer")
     drafted = []
@@ -38,14 +39,14 @@ def ledger_for(
 
 
 def payments_for(
-    session: Session, actor: Actor, period: Period
+    session: Session, actor: Actor, period: Period, council_id: int | None = None
 ) -> tuple[list[dict[str, Any]], str, dict[int, str]]:
     """The period's approved runs, the council's name and each provider's ODS code."""
-    council_id = runs_service.require_paying(actor)
+    council_id = runs_service.require_paying(actor) or council_id
     runs = [
         r
         for r in runs_service.runs_for_period(session, actor, period.starts_on)
-        if r.status == runs_service.APPROVED
+        if r.status == runs_service.APPROVED and r.council_id == council_id
     ]
     council = session.get(Organisation, council_id) if council_id is not None else None
     ods = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from homecare import audit
 from homecare.access import Actor, Permission, load_readable
+from homecare.calendar import local_date
 from homecare.errors import Conflict, Forbidden, InvalidInput, NotFound
 from homecare.market.tables import Contract, Organisation
 from homecare.money import repository as repo
@@ -92,6 +93,12 @@ def draft(
 ) -> PaymentRun:
     """Drafts (or re-drafts) the provider's run for the period; see the module's docstring."""
     council_id = _council_of_provider(session, provider_id, require_paying(actor))
+    if local_date(at) <= period.ends_on:
+        raise Conflict(
+            f"{_period_words(period)} have not ended yet: draft the run from"
+            f" {long_date(period.ends_on + timedelta(days=1))}",
+            field="period",
+        )
     existing = repo.run_for(session, provider_id, period.starts_on)
     if existing is not None and existing.status == APPROVED:
         raise Conflict(

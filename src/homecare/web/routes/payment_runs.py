@@ -77,7 +77,12 @@ def parse_amount(form: FormData, name: str, errors: dict[str, str]) -> int | Non
 
 
 def _runs_page(
-    request: Request, session: Session, me: SignedIn, period: NamedPeriod, done: str | None
+    request: Request,
+    session: Session,
+    me: SignedIn,
+    period: NamedPeriod,
+    done: str | None,
+    errors: dict[str, str] | None = None,
 ) -> Response:
     require_reader(me.actor)
     runs = {r.provider_id: r for r in runs_service.runs_for_period(session, me.actor, period.start)}
@@ -90,6 +95,9 @@ def _runs_page(
         request,
         "money/runs.html",
         title="Payment runs",
+        status=409 if errors else 200,
+        errors=errors or {},
+        ended=period.end < today,
         period=period,
         periods=[(p.label, p.name) for p in reversed(choices)],
         rows=[(p, runs.get(p.id)) for p in paid],
@@ -127,9 +135,15 @@ def draft_every_run(
     request: Request, form: FormData = Depends(form_data), ctx: WebContext = Depends(web_context)
 ) -> Response:
     label = forms.text(form, "period")
-    with ctx.transaction(form) as (session, me):
-        ledger_for(session, me.actor, ctx.now(), period_of(label))
-    return redirect(f"{RUNS}?period={label}&done=drafted")
+    try:
+        with ctx.transaction(form) as (session, me):
+            ledger_for(session, me.actor, ctx.now(), period_of(label))
+        return redirect(f"{RUNS}?period={label}&done=drafted")
+    except (Conflict, InvalidInput) as exc:
+        errors = {"draft": sentence(exc.message)}
+    with ctx.transaction() as (session, me):
+        request.state.now = ctx.now()
+        return _runs_page(request, session, me, period_named(label), None, errors)
 
 
 def _run_page(
