@@ -52,6 +52,7 @@ README_SHOTS = frozenset(
         "my-care", "my-care-time-bank", "my-care-consent", "my-care-rating",
         "commissioner-contract", "commissioner-cqc-alerts", "my-care-use-banked-hours",
         "banked-hours", "package-end",
+        "payment-runs", "payment-run", "statement", "statement-dispute", "payment-disputes",
     }
 )  # fmt: skip
 """Every screenshot the demo's pages give, by the file name the README links."""

@@ -2,7 +2,8 @@
 month's changes as the people who make them would: the commissioner reads a contract's
 terms and the CQC alert the demo's new rating raised, the family asks to use banked hours
 (and withdraws a second ask) and the provider books them, the social worker ends someone's
-care.
+care; the finance officer reads the period the demo paid, the provider disputes a line
+of its statement and the finance officer answers.
 
 The steps of the spine are in tests/e2e/demo_pages.py; each page is checked with axe-core
 and saved under its README name.
@@ -63,6 +64,9 @@ def _every_role(pages: Pages, demo: DemoStore) -> None:
     social_worker_decides(pages, demo)
     social_worker_ends_care(pages, demo)
     care_worker(pages, demo)
+    finance_officer_reads_the_runs(pages, demo)
+    provider_disputes_a_line(pages, demo)
+    finance_officer_answers_the_dispute(pages, demo)
 
 
 def commissioner_reads_a_contract_and_the_cqc_alert(pages: Pages, demo: DemoStore) -> None:
@@ -153,3 +157,49 @@ def _a_live_package_of_another_provider(demo: DemoStore) -> int:
             ).scalar_one()
     finally:
         engine.dispose()
+
+
+def finance_officer_reads_the_runs(pages: Pages, demo: DemoStore) -> None:
+    """The demo paid its last whole 4-week period: every provider's run approved."""
+    with pages.page(demo.emails["finance_officer"]) as page:
+        see_heading(page, "Payment runs")
+        expect(page.locator("#runs")).to_contain_text("Approved")
+        pages.shot(page, "payment-runs")
+        page.locator("#runs a").first.click()
+        expect(page.locator("#run-summary")).to_contain_text("Approved")
+        pages.shot(page, "payment-run")
+
+
+def provider_disputes_a_line(pages: Pages, demo: DemoStore) -> None:
+    with pages.page(demo.emails["provider_manager"]) as page:
+        open_menu(page, "Statements")
+        page.locator("#statements a").first.click()
+        expect(page.locator("#statement-summary")).to_contain_text("Paid")
+        pages.shot(page, "statement")
+        page.locator("#lines").get_by_role("link", name=re.compile("^Dispute")).first.click()
+        see_heading(page, "Dispute a line")
+        page.get_by_label("What is wrong with this line?").fill(
+            "Tuesday's lunch visit ran 20 minutes over: the carer waited for the district nurse"
+        )
+        pages.shot(page, "statement-dispute")
+        page.get_by_role("button", name="Send the dispute").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Your dispute is sent")
+
+
+def finance_officer_answers_the_dispute(pages: Pages, demo: DemoStore) -> None:
+    """Upheld, with the overrun owed: an adjustment waiting for a second person."""
+    with pages.page(demo.emails["finance_officer"]) as page:
+        open_menu(page, "Disputes and adjustments")
+        card = page.locator(".govuk-summary-card").first
+        expect(card).to_contain_text("waited for the district nurse")
+        pages.shot(page, "payment-disputes")
+        card.get_by_label("Upheld: the provider is right").check()
+        card.get_by_label(re.compile("^If upheld, the amount owed")).fill("8.74")
+        card.get_by_label("What the council decided and why").fill(
+            "The overrun was agreed by phone with the social worker"
+        )
+        card.get_by_role("button", name="Answer the dispute").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            "The dispute is answered"
+        )
+        expect(page.locator("#waiting-adjustments")).to_contain_text("£8.74")

@@ -154,6 +154,9 @@ def test_every_demo_account_lands_on_todays_work_at_any_time_of_day(
     path, page = _landing(browser(), emails["commissioner"])
     assert path == "/app/kpis" and "%</td>" in page  # the last whole period's KPIs
 
+    path, page = _landing(browser(), emails["finance_officer"])
+    assert path == "/app/payment-runs" and "Approved" in page  # the demo paid its period
+
     for role in ("social_worker", "neighbourhood_nurse"):
         path, page = _landing(browser(), emails[role])
         assert path == "/app/referrals" and "Placed" in page

@@ -584,6 +584,9 @@ def _journey(client: TestClient, engine: Engine, world: World, clock: FixedClock
     }  # fmt: skip
     j.call("POST", "/money/contracts/{contract_id}/payment-rules", council, body=rules,
            contract_id=world.contracts["Aire Homecare/1"])  # fmt: skip
+    fuel = {"name": "Fuel grant", "kind": "grant", "funding_source": "Fuel grant fund",
+            "starts_on": "2026-11-04", "pence_per_hour": 28, "passed_to_staff": True}  # fmt: skip
+    j.call("POST", "/money/enhancements", council, body=fuel)
     period = {"provider_id": world.providers["Aire Homecare"], "period": "2026-P11"}
     run = j.call("POST", "/money/payment-runs", "finance", body=period)
     j.call("POST", "/money/payment-runs/draft-all", "finance", body={"period": "2026-P11"},

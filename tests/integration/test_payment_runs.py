@@ -1,4 +1,4 @@
-"""Payment runs through the API (docs/adr/0027-stored-payment-runs.md): a finance officer
+"""Payment runs through the API (docs/adr/0028-stored-payment-runs.md): a finance officer
 drafts a provider's run from call monitoring, checks it and another approves it; the
 provider reads its statement and disputes a line; the council upholds it, and the next run
 pays the adjustment and a late correction; the remittance and payments files add up.
@@ -345,3 +345,33 @@ def test_the_finance_team_drafts_runs_and_writes_the_payments_file_from_the_comm
     assert written.exit_code == 0, written.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [(r["supplier"], r["amount"]) for r in rows] == [(AIRE, "146.88")]
+
+
+def test_a_grant_passed_to_staff_is_paid_as_its_own_line_with_its_fund(
+    client: TestClient, world: World, engine: Engine, clock: FixedClock
+) -> None:
+    _delivered_week(engine, world)
+    grant = {
+        "name": "Fuel grant", "kind": "grant", "funding_source": "Fuel grant fund",
+        "starts_on": "2026-10-05", "pence_per_hour": 28, "passed_to_staff": True,
+    }  # fmt: skip
+    backdated = client.post("/money/enhancements", json={**grant, "starts_on": "2026-10-01"},
+                            headers=auth(world.tokens["commissioner"]))  # fmt: skip
+    by_provider = client.post("/money/enhancements", json=grant, headers=auth(world.tokens[AIRE]))
+    both = client.post("/money/enhancements", json={**grant, "percent": "5"},
+                       headers=auth(world.tokens["commissioner"]))  # fmt: skip
+    made = client.post(
+        "/money/enhancements", json=grant, headers=auth(world.tokens["commissioner"])
+    )
+    clock.set(AFTER_P11)
+
+    run = _draft(client, world).json()
+
+    assert backdated.status_code == 409 and backdated.json()["field"] == "starts_on"
+    assert by_provider.status_code == 403
+    assert both.status_code == 422 and both.json()["field"] == "pence_per_hour"
+    assert made.status_code == 201, made.text
+    assert made.json()["described"] == "Fuel grant: 28p an hour (Fuel grant fund)"
+    # Each visit's 28 minutes × 28p ÷ 60 = 13.07p → 13p; twelve visits: £1.56, its own fund.
+    assert run["totals_by_funding"] == {"Contract rate": 14688, "Fuel grant fund": 156}
+    assert run["total_pence"] == 14688 + 156

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from homecare.http import PathId, RequestContext, authenticated
-from homecare.money import disputes, rules_service, runs_read, runs_service
+from homecare.money import disputes, enhancement_service, rules_service, runs_read, runs_service
+from homecare.money.enhancements import Enhancement, EnhancementKind
 from homecare.money.exports import payments_csv, remittance_csv, remittance_name, remittance_xlsx
 from homecare.money.payment_ledger import ledger_for, payments_for, period_of
 from homecare.money.runs_schemas import (
@@ -19,6 +20,8 @@ from homecare.money.runs_schemas import (
     DisputeRead,
     DraftAllBody,
     DraftBody,
+    EnhancementBody,
+    EnhancementRead,
     ResolveBody,
     RulesBody,
     RuleSetRead,
@@ -204,3 +207,28 @@ def set_payment_rules(
             effective_from=body.effective_from, rules=body.rules, reason=body.reason,
         )  # fmt: skip
         return rules_service.rules_history(session, actor, contract_id)
+
+
+@router.get("/enhancements", response_model=list[EnhancementRead])
+def list_enhancements(ctx: RequestContext = Depends(authenticated)) -> Any:
+    """The council's enhancements and grants, each in words."""
+    with ctx.transaction() as (session, actor):
+        return enhancement_service.enhancements(session, actor)
+
+
+@router.post("/enhancements", response_model=EnhancementRead, status_code=201)
+def record_enhancement(body: EnhancementBody, ctx: RequestContext = Depends(authenticated)) -> Any:
+    """An enhancement or grant from a day (today or later); every run from then pays it
+    on the visits it reaches, as its own line with its fund."""
+    enhancement = Enhancement(
+        name=body.name, kind=EnhancementKind(body.kind), funding_source=body.funding_source,
+        starts_on=body.starts_on, ends_on=body.ends_on, pence_per_hour=body.pence_per_hour,
+        percent=body.percent, lsoas=frozenset(body.lsoas), postcodes=frozenset(body.postcodes),
+        from_time=body.from_time, to_time=body.to_time, weekdays=frozenset(body.weekdays),
+        passed_to_staff=body.passed_to_staff,
+    )  # fmt: skip
+    with ctx.transaction() as (session, actor):
+        row = enhancement_service.record_enhancement(
+            session, actor=actor, at=ctx.now(), enhancement=enhancement
+        )
+        return enhancement_service.enhancement_record(row)

@@ -3,8 +3,9 @@ are integer pence, every run says its "as at" (when it was drafted)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,3 +145,35 @@ class RuleSetRead(BaseModel):
     rules: dict[str, Any]
     described: str
     reason: str
+
+
+class EnhancementBody(BaseModel):
+    """An enhancement or grant: pence an hour or a percentage of the rate (one of the two),
+    reaching an area (LSOA codes or postcodes), a time (a clock band, weekdays 0 Monday to
+    6 Sunday), bank holidays, nights, or every paid minute (a grant)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["area", "time", "bank_holiday", "night", "grant"]
+    funding_source: str = Field(min_length=1, max_length=200)
+    starts_on: date
+    ends_on: date | None = None
+    pence_per_hour: int = Field(default=0, ge=0, le=10_000)
+    percent: Decimal = Field(default=Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
+    lsoas: list[str] = Field(default_factory=list, max_length=500)
+    postcodes: list[str] = Field(default_factory=list, max_length=500)
+    from_time: time | None = None
+    to_time: time | None = None
+    weekdays: list[int] = Field(default_factory=list, max_length=7)
+    passed_to_staff: bool = False
+
+
+class EnhancementRead(BaseModel):
+    id: int
+    name: str
+    kind: str
+    funding_source: str
+    starts_on: date
+    ends_on: date | None
+    spec: dict[str, Any]
+    described: str

@@ -1,6 +1,6 @@
 """Payment runs as stored: drafted from the visits by each contract's rules, checked by
 drafting again on the same data, approved by someone other than the drafter, and then
-never changed (docs/adr/0027-stored-payment-runs.md).
+never changed (docs/adr/0028-stored-payment-runs.md).
 
 A run for a provider and a 4-week period is one row. Drafting again while it is a draft
 replaces its contents only if the data changed (the fingerprint differs); drafting an
