@@ -50,7 +50,7 @@ def _demo(folder: Path, clock: str) -> tuple[str, dict[str, Any]]:
     summary = folder / "summary.json"
     result = subprocess.run(
         [
-            sys.executable, "-m", "homecare.cli", "demo", "--today", clock, "--weeks", "1",
+            sys.executable, "-m", "homecare.cli", "demo", "--today", clock, "--weeks", "3",
             "--rounds-seconds", "2", "--summary-json", str(summary), "--returns",
             str(folder / "returns"), "--database-url", url,
         ],

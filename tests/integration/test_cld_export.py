@@ -409,3 +409,27 @@ def test_the_cli_asks_which_council_when_the_store_holds_several(
     assert malformed.exit_code == 2, malformed.output
     assert "2026Q9" in malformed.output
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_a_direct_payment_is_a_service_the_person_holds_with_its_weekly_cost(
+    client: TestClient, world: World
+) -> None:
+    person = _person(client, world, VALID_NHS_NUMBERS[0])
+    paid = client.post(
+        f"/people/{person}/direct-payments",
+        json={"weekly_pence": 38_500, "starts_on": "2026-10-12"},
+        headers=auth(world.tokens["social_worker"]),
+    )
+    assert paid.status_code == 201, paid.text
+
+    _, rows = _rows(_export(client, world).text)
+
+    (row,) = [r for r in rows if r["Event_Type"] == "Service"]
+    assert _pick(row, "Event_Reference", "Service_Component", "Delivery_Mechanism") == (
+        f"DP-{paid.json()['id']}", "Direct Payment", "Direct Payment",
+    )  # fmt: skip
+    assert _pick(row, "Unit_Cost", "Cost_Frequency_Unit_Type", "Event_Start_Date") == (
+        "385.00", "Weekly", "2026-10-12",
+    )  # fmt: skip
+    # As for every service here, only the support reason is missing: the store holds none.
+    assert {p.field for p in validate(rows)} == {"Primary_Support_Reason"}

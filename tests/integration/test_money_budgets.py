@@ -182,7 +182,7 @@ def test_the_position_adds_paid_committed_and_direct_payments_and_alerts_past_th
         json={"weekly_hours": "7.5", "hourly_rate_pence": 1650, "starts_on": "2026-10-05"},
         headers=auth(world.tokens["social_worker"]),
     )
-    assert dp.status_code == 200, dp.text
+    assert dp.status_code == 201, dp.text
     assert dp.json()["weekly_pence"] == 12_375
 
     def position() -> dict[str, Any]:
@@ -252,7 +252,7 @@ def test_a_direct_payment_follows_a_package_ended_for_one_and_ends_once(
     assert still_live.status_code == 409, still_live.text
     assert ended.status_code == 200, ended.text
     assert overlapping.status_code == 422 and overlapping.json()["field"] == "starts_on"
-    assert recorded.status_code == 200, recorded.text
+    assert recorded.status_code == 201, recorded.text
     assert recorded.json()["package_id"] == placed.package_id
     assert by_provider.status_code == 403
     payment = recorded.json()["id"]

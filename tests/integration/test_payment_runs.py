@@ -27,6 +27,7 @@ from homecare.clock import FixedClock
 from homecare.db import unit_of_work
 from homecare.delivery.schedule import generate_visits
 from homecare.delivery.tables import Attendance, Visit
+from homecare.timebank.service import open_envelope
 from tests.conftest import auth
 from tests.support.caseload import hire_care_worker, place_package
 from tests.support.world import MONDAY_10AM, World
@@ -375,3 +376,25 @@ def test_a_grant_passed_to_staff_is_paid_as_its_own_line_with_its_fund(
     # Each visit's 28 minutes × 28p ÷ 60 = 13.07p → 13p; twelve visits: £1.56, its own fund.
     assert run["totals_by_funding"] == {"Contract rate": 14688, "Fuel grant fund": 156}
     assert run["total_pence"] == 14688 + 156
+
+
+def test_a_package_on_an_envelope_of_time_is_paid_no_more_than_its_week_allows(
+    client: TestClient, world: World, engine: Engine, clock: FixedClock
+) -> None:
+    _delivered_week(engine, world, minutes=40)
+    with unit_of_work(engine) as s:
+        package_id = s.scalars(select(Visit.package_id)).first()
+        assert package_id is not None
+        # 4 weeks of 6 hours: 360 minutes a week for the envelope.
+        open_envelope(s, actor=SYSTEM_ACTOR, at=MONDAY_10AM, package_id=package_id,
+                      starts_on=date(2026, 10, 5), minutes_per_period=1440)  # fmt: skip
+    clock.set(AFTER_P11)
+
+    run = _draft(client, world).json()
+
+    # Twelve visits of 40 minutes = 480 minutes, each 40 × 2622 ÷ 60 = £17.48: £209.76.
+    # The envelope allows 360 a week: the 120 over come off at £26.22 an hour, −£52.44.
+    assert run["total_pence"] == 12 * 1748 - 5244
+    line = client.get(f"/money/payment-runs/{run['id']}",
+                      headers=auth(world.tokens["finance"])).json()["line_items"][0]  # fmt: skip
+    assert [(e["minutes"], e["pence"]) for e in line["extras"]] == [(-120, -5244)]

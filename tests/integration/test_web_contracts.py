@@ -50,6 +50,8 @@ def test_a_commissioner_records_an_uplift_and_sees_it_waiting_for_its_day(
     assert f'href="/app/contracts/{contract_id}"' in providers.text
     assert "Contract conditions today" in page.text
     assert "Registered with CQC and inspected at least once" in page.text
+    assert "How this contract pays" in page.text  # the standard rules, from its start
+    assert "Paid on actual (call-monitoring) minutes, by the minute" in page.text
     assert backdated.status_code == 400
     assert errors_of(backdated.text) == [
         (

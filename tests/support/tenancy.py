@@ -234,7 +234,7 @@ class _Seeder:
                 if r.council == council and r.provider == provider and r.family == package.family
             )
             body = {"weekly_pence": 15_000, "starts_on": "2026-10-05"}
-            made = self.call(who, "POST", f"/people/{person.id}/direct-payments", body)
+            made = self.call(who, "POST", f"/people/{person.id}/direct-payments", body, 201)
             self.t.add("direct_payment", made["id"], council)
 
     def _name(self, person_id: int, given: str, family: str) -> None:

@@ -29,7 +29,13 @@ from homecare.money.payment_runs import (
     draft_run,
     paid_so_far,
 )
-from homecare.money.payment_terms import Basis, CommunityHours, Rounding, SecondCarer
+from homecare.money.payment_terms import (
+    Basis,
+    CommunityHours,
+    EnvelopeBasis,
+    Rounding,
+    SecondCarer,
+)
 
 RATE = 2622  # £26.22
 DECEMBER = Period(date(2026, 11, 30), date(2026, 12, 13))  # ISO weeks 49 and 50
@@ -341,3 +347,87 @@ def test_drafting_the_same_inputs_twice_gives_an_equal_run(
     order.shuffle(shuffled)
 
     assert draft_run(DECEMBER, "A", visits, rules) == draft_run(DECEMBER, "A", shuffled, rules)
+
+
+# --- envelopes of time -----------------------------------------------------------------------
+
+WEEK_49 = (10, "2026-W49")
+
+
+def test_minutes_delivered_over_the_weeks_envelope_are_not_paid() -> None:
+    # Four 40-minute visits in week 49 = 160 minutes; the envelope allows 120 that week.
+    # Each visit: 40 × 2622 ÷ 60 = 1748p, so 6992p delivered; the 40 minutes over the
+    # envelope come off at the same rate: −1748p. Paid 5244p, exactly 120 minutes' worth.
+    visits = [
+        a_visit(
+            n, date(2026, 11, 30) + timedelta(days=n - 1), planned_minutes=40, actual_minutes=(40,)
+        )
+        for n in range(1, 5)
+    ]
+
+    run = draft_run(DECEMBER, "Aire Homecare", visits, RULES, envelopes={WEEK_49: 120})
+
+    (line,) = run.lines
+    (over,) = line.extras
+    assert (over.minutes, over.pence, over.funding_source) == (-40, -1748, CONTRACT_FUNDING)
+    assert line.care_pence == 6992 and line.pence == 5244 and run.total_pence == 5244
+    assert dict(run.settled)["envelope:10:2026-W49"] == -1748
+    assert run.totals_by_funding() == {CONTRACT_FUNDING: 5244}
+
+
+def test_a_week_within_its_envelope_is_paid_as_delivered_and_the_rest_stays_banked() -> None:
+    # Two 40-minute visits = 80 minutes of a 120-minute envelope: 2 × 1748 = 3496p; the
+    # 40 minutes not used are banked, paid only when drawn.
+    visits = [
+        a_visit(n, date(2026, 11, 29) + timedelta(days=n), planned_minutes=40, actual_minutes=(40,))
+        for n in (1, 2)
+    ]
+
+    run = draft_run(DECEMBER, "Aire Homecare", visits, RULES, envelopes={WEEK_49: 120})
+
+    assert run.lines[0].extras == () and run.total_pence == 3496
+
+
+def test_a_contract_that_pays_the_envelope_whole_tops_the_week_up() -> None:
+    # Whole-envelope rules: 80 delivered minutes of 120; 40 more at 2622 an hour = 1748p.
+    whole = replace(RULES, pay_envelopes_on=EnvelopeBasis.WHOLE_ENVELOPE)
+    visits = [
+        a_visit(n, date(2026, 11, 29) + timedelta(days=n), planned_minutes=40, actual_minutes=(40,))
+        for n in (1, 2)
+    ]
+
+    run = draft_run(DECEMBER, "Aire Homecare", visits, whole, envelopes={WEEK_49: 120})
+
+    assert [(e.minutes, e.pence) for e in run.lines[0].extras] == [(40, 1748)]
+    assert run.total_pence == 3496 + 1748
+
+
+def test_a_week_whose_envelope_was_settled_pays_a_late_visit_as_a_visit() -> None:
+    # Week 49's envelope was settled by the first run (three 40-minute visits, capped at
+    # 100 minutes: 5244 − 874 = 4370p). Visit 4, still open then, is paid now as a visit.
+    visits = [
+        a_visit(n, date(2026, 11, 29) + timedelta(days=n), planned_minutes=40, actual_minutes=(40,))
+        for n in (1, 2, 3)
+    ]
+    late = a_visit(4, date(2026, 12, 3), planned_minutes=40, actual_minutes=(40,))
+    envelopes = {WEEK_49: 100}
+    first = draft_run(
+        DECEMBER,
+        "Aire Homecare",
+        [*visits, replace(late, status=VisitStatus.IN_PROGRESS)],
+        RULES,
+        envelopes=envelopes,
+    )
+    approved = approve(first, "Sam", "Alex")
+
+    second = draft_run(
+        DECEMBER,
+        "Aire Homecare",
+        [*visits, late],
+        RULES,
+        envelopes=envelopes,
+        already_paid=paid_so_far(approved),
+    )
+
+    assert first.total_pence == 4370
+    assert second.total_pence == 1748 and second.lines[0].extras == ()

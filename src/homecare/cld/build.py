@@ -62,6 +62,7 @@ from homecare.brokerage.tables import Referral
 from homecare.calendar import LONDON, local_date
 from homecare.changes.tables import ProviderChange
 from homecare.cld import spec
+from homecare.cld.direct_payments import direct_payment_row, direct_payments_in
 from homecare.cld.spec import COLUMNS, EVENT_ORDER, EventType
 from homecare.errors import Conflict, Forbidden, InvalidInput
 from homecare.market.tables import Organisation
@@ -424,6 +425,8 @@ def build_cld(session: Session, *, actor: Actor, quarter: str) -> CldExtract:
     reviews = _reviews(session, actor, council.id, period)
     person_ids = {r.person_id for r in referrals} | {p.person_id for p in packages}
     person_ids |= {r.person_id for r in reviews}
+    payments = direct_payments_in(session, actor, council.id, period.first_day, period.last_day)
+    person_ids |= {d.person_id for d in payments}
     people = {
         p.id: p for p in session.scalars(readable_people(actor).where(Person.id.in_(person_ids)))
     }
@@ -445,6 +448,7 @@ def build_cld(session: Session, *, actor: Actor, quarter: str) -> CldExtract:
     for package in packages:
         cqc_location = cqc.get(package.provider_id) or ""
         rows.append(service_row(base(package.person_id), package, cqc_location, period))
+    rows += [direct_payment_row(base(d.person_id), d, period.last_day) for d in payments]
     for review in reviews:
         changed_that_day = (review.package_id, review.done_on) in changed
         rows.append(review_row(base(review.person_id), review, package_changed=changed_that_day))

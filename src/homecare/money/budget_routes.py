@@ -94,7 +94,7 @@ def budget_position(
 
 
 @direct_payments_router.post(
-    "/people/{person_id}/direct-payments", response_model=DirectPaymentRead
+    "/people/{person_id}/direct-payments", response_model=DirectPaymentRead, status_code=201
 )
 def record(
     person_id: PathId, body: DirectPaymentBody, ctx: RequestContext = Depends(authenticated)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecare import audit
@@ -15,7 +14,8 @@ from homecare.access import Actor, Permission, require
 from homecare.calendar import local_date
 from homecare.errors import Conflict, Forbidden
 from homecare.money.enhancements import Enhancement
-from homecare.money.rules_data import enhancement_spec
+from homecare.money.repository import readable_enhancements
+from homecare.money.rules_data import enhancement_from, enhancement_spec
 from homecare.money.tables import PaymentEnhancement
 from homecare.text import long_date
 
@@ -57,15 +57,13 @@ def enhancements(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The council's enhancements, each with its words, for council staff."""
     if not (actor.is_council and actor.may(Permission.VIEW_KPIS)) and not actor.is_system:
         raise Forbidden(f"the {actor.role.value} role may not see the council's enhancements")
-    query = select(PaymentEnhancement).order_by(PaymentEnhancement.starts_on, PaymentEnhancement.id)
-    if not actor.is_system:
-        query = query.where(PaymentEnhancement.council_id == actor.organisation_id)
+    query = readable_enhancements(actor).order_by(
+        PaymentEnhancement.starts_on, PaymentEnhancement.id
+    )
     return [enhancement_record(row) for row in session.scalars(query)]
 
 
 def enhancement_record(row: PaymentEnhancement) -> dict[str, Any]:
-    from homecare.money.rules_data import enhancement_from
-
     e = enhancement_from(row.name, row.kind, row.funding_source, row.starts_on, row.ends_on,
                          row.spec)  # fmt: skip
     return {

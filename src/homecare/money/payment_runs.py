@@ -27,10 +27,13 @@ from homecare.money.payment_rules import (
     PaymentRules,
     VisitToPay,
     pay_visit,
+    pence_for,
 )
-from homecare.money.payment_terms import money
+from homecare.money.payment_terms import EnvelopeBasis, money
 
 CONTRACT_FUNDING = "Contract rate"
+ENVELOPE_OVER = "Minutes over the envelope of time, not paid"
+ENVELOPE_WHOLE = "The rest of the envelope of time, paid whole"
 HOSPITAL_FUNDING = "Hospital retainer"
 ADJUSTMENT_FUNDING = "Adjustments"
 
@@ -160,10 +163,13 @@ def draft_run(
     already_paid: Mapping[str, int] | None = None,
     adjustments: Iterable[Adjustment] = (),
     hospital_days: Iterable[HospitalDay] = (),
+    envelopes: Mapping[tuple[int, str], int] | None = None,
 ) -> Run:
     """Draft a run for visits up to the period's end not yet paid; a visit before the
     period that was still open when its own run was drafted is paid now. `rules` is one
-    contract's, or the rules of each package and day where a provider holds several."""
+    contract's, or the rules of each package and day where a provider holds several.
+    `envelopes` gives, for a package on an envelope of time and an ISO week, the minutes it
+    may be paid: the week's share of the envelope and the banked hours drawn that week."""
     rules_for = rules if callable(rules) else (lambda _package, _day, one=rules: one)
     paid_before = dict(already_paid or {})
     enhancements = tuple(enhancements)
@@ -195,7 +201,9 @@ def draft_run(
     for adjustment in _checked(adjustments, paid_before):
         made.append(adjustment)
         settled[adjustment.key] = adjustment.pence
+    rates = {v.visit_id: v.hourly_rate_pence for v in ordered}
     lines = _lines(paid, stays, rules_for)
+    lines = _within_envelopes(lines, envelopes or {}, rules_for, rates, paid_before, settled)
     made.sort(key=lambda a: a.key)
     held.sort(key=lambda e: (e.day, e.visit_id))
     total = sum(line.pence for line in lines) + sum(a.pence for a in made)
@@ -303,3 +311,43 @@ def approve(run: Run, approver: str, drafted_by: str) -> Run:
     if approver == drafted_by:
         raise Forbidden(f"{drafted_by} drafted this run, so a second person must approve it")
     return replace(run, approved_by=approver)
+
+
+def _within_envelopes(
+    lines: tuple[RunLine, ...],
+    envelopes: Mapping[tuple[int, str], int],
+    rules_for: RulesFor,
+    rates: Mapping[int, int],
+    paid_before: Mapping[str, int],
+    settled: dict[str, int],
+) -> tuple[RunLine, ...]:
+    """A week of a package on an envelope of time is paid delivered minutes up to what the
+    envelope allows that week (or the whole envelope, where the contract pays it whole), at
+    the rate of the week's last visit, as its own line on the week's run line.
+
+    The week is settled once, by the run that first pays it: a visit of that week paid in a
+    later run (one still open at the time) or a later correction is paid as a visit."""
+    kept: list[RunLine] = []
+    for line in lines:
+        allowed = envelopes.get((line.package_id, line.iso_week))
+        key = f"envelope:{line.package_id}:{line.iso_week}"
+        if allowed is None or not line.visit_ids or key in paid_before:
+            kept.append(line)
+            continue
+        sunday = date.fromisocalendar(*_year_week(line.iso_week), 7)
+        whole = rules_for(line.package_id, sunday).pay_envelopes_on is EnvelopeBasis.WHOLE_ENVELOPE
+        gap = allowed - line.payable_minutes
+        if gap == 0 or (gap > 0 and not whole):
+            kept.append(line)
+            continue
+        pence = pence_for(abs(gap), rates[max(line.visit_ids)]) * (1 if gap > 0 else -1)
+        extra = ExtraLine(ENVELOPE_WHOLE if gap > 0 else ENVELOPE_OVER, CONTRACT_FUNDING,
+                          False, gap, pence)  # fmt: skip
+        settled[key] = pence
+        kept.append(replace(line, extras=(*line.extras, extra)))
+    return tuple(kept)
+
+
+def _year_week(label: str) -> tuple[int, int]:
+    year, week = label.split("-W")
+    return int(year), int(week)

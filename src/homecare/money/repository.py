@@ -20,7 +20,7 @@ from homecare.market.rates import rate_book
 from homecare.market.tables import Organisation
 from homecare.money.enhancements import Enhancement
 from homecare.money.payment_rules import PaymentRules, VisitToPay, on_bank_holiday
-from homecare.money.payment_runs import HospitalDay
+from homecare.money.payment_runs import HospitalDay, iso_week
 from homecare.money.rules_data import enhancement_from, rules_from
 from homecare.money.tables import (
     PaymentAdjustment,
@@ -33,6 +33,7 @@ from homecare.money.tables import (
 )
 from homecare.packages.tables import Package
 from homecare.people.tables import Person
+from homecare.timebank.tables import TimeBankAccount, TimeBankRequest
 
 STANDARD_RULES = PaymentRules.leeds_pilot()
 """The rules of a contract that has none of its own: actual call-monitoring minutes, by
@@ -61,6 +62,15 @@ def readable_disputes(actor: Actor) -> Select[Any]:
             select(PaymentRun.id).where(PaymentRun.council_id == org)
         ),
         provider=lambda org: PaymentDispute.provider_id == org,
+    )
+
+
+def readable_enhancements(actor: Actor) -> Select[Any]:
+    """A council's enhancements and grants, to its staff."""
+    return scoped(
+        actor,
+        select(PaymentEnhancement),
+        council=lambda org: PaymentEnhancement.council_id == org,
     )
 
 
@@ -134,6 +144,8 @@ class RunInputs:
     rules: RulesBook
     people: dict[int, str]
     """Each package's person, by name, for statements and remittances."""
+    envelopes: dict[tuple[int, str], int] = field(default_factory=dict)
+    """Minutes a package on an envelope of time may be paid in an ISO week."""
 
 
 def run_inputs(session: Session, council_id: int, provider_id: int, last_day: date) -> RunInputs:
@@ -210,7 +222,43 @@ def run_inputs(session: Session, council_id: int, provider_id: int, last_day: da
         sorted(stays, key=lambda d: (d.package_id, d.day)),
         book,
         {pid: people.get(p.person_id, "") for pid, p in packages.items()},
+        envelopes_of(session, set(packages), first_day, last_day),
     )
+
+
+def envelopes_of(
+    session: Session, package_ids: set[int], first_day: date, last_day: date
+) -> dict[tuple[int, str], int]:
+    """For each package on an envelope of time and each ISO week of the window, the
+    minutes it may be paid: the envelope's share of a week (half up to the minute) and the
+    banked hours the provider accepted to give that week."""
+    accounts = session.execute(
+        select(
+            TimeBankAccount.package_id,
+            TimeBankAccount.minutes_per_period,
+            TimeBankAccount.period_weeks,
+        ).where(TimeBankAccount.package_id.in_(package_ids))
+    ).all()
+    if not accounts:
+        return {}
+    drawn: dict[tuple[int, str], int] = defaultdict(int)
+    for package_id, day, minutes in session.execute(
+        select(TimeBankRequest.package_id, TimeBankRequest.day, TimeBankRequest.minutes).where(
+            TimeBankRequest.package_id.in_([a.package_id for a in accounts]),
+            TimeBankRequest.status == "accepted",
+            TimeBankRequest.day >= first_day,
+            TimeBankRequest.day <= last_day,
+        )
+    ):
+        drawn[(package_id, iso_week(day))] += minutes
+    weeks = sorted({iso_week(first_day + timedelta(days=d))
+                    for d in range((last_day - first_day).days + 1)})  # fmt: skip
+    return {
+        (a.package_id, week): (2 * a.minutes_per_period + a.period_weeks) // (2 * a.period_weeks)
+        + drawn.get((a.package_id, week), 0)
+        for a in accounts
+        for week in weeks
+    }
 
 
 def _carer_minutes(

@@ -175,6 +175,7 @@ def _drafted(
         already_paid=repo.paid_before(session, provider_id),
         adjustments=adjustments,
         hospital_days=inputs.hospital_days,
+        envelopes=inputs.envelopes,
     )
     return run, inputs.people
 

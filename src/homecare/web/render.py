@@ -110,6 +110,7 @@ def navigation(me: SignedIn | None) -> list[tuple[str, str]]:
             ("KPIs", "/app/kpis"),
             ("Today", "/app/today-summary"),
             ("Spend", "/app/spend"),
+            ("Budget", "/app/budget"),
             ("Cost of care", "/app/cost-of-care"),
             ("Zones", "/app/zones"),
             ("Providers and contracts", "/app/providers"),

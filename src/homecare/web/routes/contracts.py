@@ -21,6 +21,7 @@ from homecare.market import contracts
 from homecare.market.contract_terms import MAX_EXTENSION_MONTHS, VersionChange, add_months
 from homecare.market.repository import live_under, places, readable_contract
 from homecare.market.tables import ContractVersion, Organisation
+from homecare.money import rules_service
 from homecare.units import minutes_of_hours, pence_of_pounds
 from homecare.web import forms
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
@@ -101,6 +102,7 @@ def _page(
             session, council_id=contract.council_id, provider=provider, today=today
         ),
         versions=[(v, CHANGE_WORDS.get(v.change, v.change), what_changed(v)) for v in versions],
+        payment_rules=rules_service.rules_history(session, me.actor, contract.id),
         live_packages=live,
         live_hours=int(weekly) / 60,
         latest_end=add_months(first_end, MAX_EXTENSION_MONTHS) if first_end else None,
