@@ -195,14 +195,17 @@ class Pages:
         finally:
             context.close()
 
-    def shot(self, page: Page, name: str, element: str | None = None) -> None:
-        """axe-core on the page as it stands, then the whole page (or one element) saved."""
+    def shot(
+        self, page: Page, name: str, element: str | None = None, *, full_page: bool = True
+    ) -> None:
+        """axe-core on the page as it stands, then the whole page (or one element, or what
+        the window shows of a long page) saved."""
         assert name in README_SHOTS, name
         check_accessibility(page)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = str(self.folder / f"{name}.png")
         if element is None:
-            page.screenshot(path=path, full_page=True)
+            page.screenshot(path=path, full_page=full_page)
         else:
             target = page.locator(element).first
             target.scroll_into_view_if_needed()
