@@ -111,11 +111,13 @@ def test_the_demo_prints_and_writes_the_pilot_summary(tmp_path: Path) -> None:
     runs = money["payment_runs"]  # the last 4-week period that ended: 2 to 29 November
     assert {r["period"] for r in runs} == {"2026-P12"} and len(runs) == 7
     paid = sum(r["payable_pence"] for r in runs)
-    # Two of its weeks were played: about 2 × 3,300 hours at about £26 is some £170,000.
-    assert 12_000_000 <= paid <= 22_000_000
+    # All four of its weeks were played: 4 × some 3,300 hours at about £26.40, ~£350,000.
+    assert 30_000_000 <= paid <= 40_000_000
     assert sum(r["exceptions"] for r in runs) < 0.01 * visits["planned"]
     budget = money["budget"]
-    assert (budget["budget_pence"], budget["contingency_pence"]) == (450_000_000, 35_700_000)
+    # The £4.5m year's lines from 2 November, the demo's first day of care: 150 of 365
+    # days, each line half up: £1,610,958.90 + £61,643.84 + £115,068.49 + £61,643.84.
+    assert (budget["budget_pence"], budget["contingency_pence"]) == (184_931_507, 35_700_000)
     assert budget["actual_pence"] == paid
     assert budget["forecast_pence"] >= budget["actual_pence"] + budget["committed_pence"] > paid
     assert money["cost_of_care_pence"] == 2622

@@ -285,6 +285,22 @@ def test_the_demo_budget_and_its_summary(engine: Engine, world: World) -> None:
     assert summary["forecast_pence"] == summary["committed_pence"]
 
 
+def test_a_budget_seeded_from_a_later_day_holds_that_days_share_of_the_year(
+    engine: Engine, world: World
+) -> None:
+    with unit_of_work(engine) as s:
+        seed_budget(s, council_id=world.council_id, year=2026, at=MONDAY_10AM,
+                    from_day=date(2026, 11, 2))  # fmt: skip
+    with unit_of_work(engine) as s:
+        summary = budget_summary(s, world.council_id, date(2026, 11, 2))
+
+    # 2 November to 31 March is 150 of the year's 365 days; each line half up:
+    # 392,000,000 × 150 ÷ 365 = 161,095,890.4 → 161,095,890; 15,000,000 → 6,164,383.6 →
+    # 6,164,384 (twice); 28,000,000 → 11,506,849.3 → 11,506,849. Together 184,931,507p.
+    assert summary["budget_pence"] == 184_931_507
+    assert summary["contingency_pence"] == 35_700_000  # set aside whole
+
+
 def test_the_commissioner_reads_the_budget_page_and_records_a_drawdown_on_it(
     client: TestClient, world: World, engine: Engine, clock: FixedClock
 ) -> None:

@@ -101,7 +101,7 @@ def demo(
     elif rounds_seconds > 0:
         summary["rounds"] = plan_days(engine, story.round_days, rounds_seconds, seed)
     summary.update(_changes_over_the_month(engine, built, story))
-    summary["money"] = pay_the_month(engine, built, story.now)
+    summary["money"] = pay_the_month(engine, built, story.now, story.delivery_from)
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:
@@ -137,7 +137,7 @@ def simulate(
     summary.update({k: summary["delivery"][k] for k in DELIVERY_KEYS})
     summary["today"] = _today_summary(engine, built, settings, story)
     summary.update(_changes_over_the_month(engine, built, story))
-    summary["money"] = pay_the_month(engine, built, story.now)
+    summary["money"] = pay_the_month(engine, built, story.now, story.delivery_from)
     summary["seconds"] = round(clock_time.perf_counter() - started, 1)
     console.print(f"Finished in {summary['seconds']} s.")
     if summary_json:

@@ -4,7 +4,7 @@ the budget's position; and the cost of care of the area's model."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from homecare.access import SYSTEM_ACTOR
@@ -20,15 +20,19 @@ from homecare.monitoring.periods import PeriodKind, recent_periods
 from homecare.terminal import console
 
 
-def pay_the_month(engine: Any, built: Any, now: datetime) -> dict[str, Any]:
+def pay_the_month(
+    engine: Any, built: Any, now: datetime, first_day: date | None = None
+) -> dict[str, Any]:
     """Runs for each provider the council pays, approved; one transaction a provider. The
-    Leeds pilot's year has its budget (about £4.5m with the £357,000 contingency, 000 §27);
-    another area's budget is not in the seeds, so none is set and its figures are spend."""
+    Leeds pilot's year has its budget (about £4.5m with the £357,000 contingency, 000 §27),
+    its share from the first day of care the demo holds; another area's budget is not in
+    the seeds, so none is set and its figures are spend."""
     today = local_date(now)
     if built.profile.key == "leeds-pilot":
         with unit_of_work(engine) as session:
             year = FinancialYear.of(today).start_year
-            seed_budget(session, council_id=built.council_id, year=year, at=now)
+            seed_budget(session, council_id=built.council_id, year=year, at=now,
+                        from_day=first_day)  # fmt: skip
     named = recent_periods(today, PeriodKind.FOUR_WEEKS, 2)[1]
     period = period_of(named.label)
     finance = built.actors["finance_officer"]

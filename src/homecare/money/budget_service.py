@@ -353,13 +353,22 @@ LEEDS_PILOT_CONTINGENCY = 35_700_000
 """£357,000 (000 §29)."""
 
 
-def seed_budget(session: Session, *, council_id: int, year: int, at: datetime) -> Budget:
+def seed_budget(
+    session: Session, *, council_id: int, year: int, at: datetime, from_day: date | None = None
+) -> Budget:
     """A plausible budget for the Leeds pilot's year, for the demonstration; a lot the
-    council does not have passes its money to Lot 1."""
+    council does not have passes its money to Lot 1. With `from_day` (the first day the
+    platform holds care), each line is that day's share of the year to 31 March, half up,
+    so that spend before the platform began is not read as money unspent; the contingency
+    is a sum set aside, and stays whole."""
     have = {lot.number for lot in repo.lots_of(session, SYSTEM_ACTOR, council_id)}
+    fy = budgets.FinancialYear(year)
+    whole = (fy.ends_on - fy.starts_on).days + 1
+    left = whole if from_day is None else (fy.ends_on - max(from_day, fy.starts_on)).days + 1
     merged: dict[tuple[int, str], int] = {}
-    for number, stream, pence in LEEDS_PILOT_LINES:
+    for number, stream, year_pence in LEEDS_PILOT_LINES:
         key = (number if number in have else 1, stream)
+        pence = (2 * year_pence * left + whole) // (2 * whole)
         merged[key] = merged.get(key, 0) + pence
     return set_budget(
         session,
