@@ -135,6 +135,7 @@ def test_the_same_seed_builds_the_same_month(tmp_path: Path) -> None:
     assert first != other
 
 
+@pytest.mark.long  # the integration suite and the durability test run the store on PostgreSQL
 def test_the_demo_runs_on_postgresql(tmp_path: Path, pg_server: TemporaryPostgres) -> None:
     admin = create_engine(pg_server.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

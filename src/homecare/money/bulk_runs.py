@@ -1,5 +1,7 @@
 """Every provider's payment run for a period at once, from Polars frames, equal to drafting
-each provider's run with `payment_runs.draft_run`.
+each provider's run with `payment_runs.draft_run` for packages not on envelopes of time
+(the cap of an envelope is applied by `draft_run`'s per-provider path only, which the
+pages, the API and the command line use).
 
 Why it is fast: what a visit is paid depends only on a few of its attributes (planned
 minutes, carers, status, each carer's recorded minutes, notice, hourly rate, community, the

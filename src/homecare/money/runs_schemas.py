@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from homecare.http import RecordId
+from homecare.http import RecordId, WrittenDate
 
 
 class DraftBody(BaseModel):
@@ -132,7 +132,7 @@ class DisputeRead(BaseModel):
 
 class RulesBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    effective_from: date
+    effective_from: WrittenDate
     reason: str = Field(min_length=1, max_length=500)
     rules: dict[str, Any] = Field(
         description="the payment rules by name; e.g. basis, billing_unit_minutes, rounding"
@@ -156,8 +156,8 @@ class EnhancementBody(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["area", "time", "bank_holiday", "night", "grant"]
     funding_source: str = Field(min_length=1, max_length=200)
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: WrittenDate
+    ends_on: WrittenDate | None = None
     pence_per_hour: int = Field(default=0, ge=0, le=10_000)
     percent: Decimal = Field(default=Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
     lsoas: list[str] = Field(default_factory=list, max_length=500)
