@@ -57,7 +57,7 @@ def pay_the_month(
             )
     total = sum(r["payable_pence"] for r in runs)
     console.print(
-        f"Paid {named.name.lower()}: {len(runs)} providers, £{total / 100:,.2f};"
+        f"Paid the {named.name}: {len(runs)} providers, £{total / 100:,.2f};"
         f" {sum(r['exceptions'] for r in runs)} visits held back as exceptions."
     )
     with unit_of_work(engine) as session:
