@@ -5,11 +5,11 @@ whose component and delivery mechanism are both "Direct Payment", with its weekl
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+from homecare import units
 from homecare.access import Actor
 from homecare.cld import spec
 from homecare.cld.spec import EventType
@@ -46,7 +46,7 @@ def direct_payment_row(
         "Service_Component": DIRECT_PAYMENT,
         "Delivery_Mechanism": DIRECT_PAYMENT,
         "Provider_CQC_Location_ID": "",
-        "Unit_Cost": f"{Decimal(payment.weekly_pence) / 100:.2f}",
+        "Unit_Cost": str(units.pounds(payment.weekly_pence)),
         "Cost_Frequency_Unit_Type": WEEKLY,
         "Planned_units_per_week": "",
     }

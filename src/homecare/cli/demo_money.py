@@ -15,6 +15,7 @@ from homecare.money.budget_service import budget_summary, seed_budget
 from homecare.money.budgets import FinancialYear
 from homecare.money.cost_of_care import work_out
 from homecare.money.payment_ledger import period_of
+from homecare.money.payment_terms import money
 from homecare.money.presets import DEFAULT_PRESET, preset
 from homecare.monitoring.periods import PeriodKind, recent_periods
 from homecare.terminal import console
@@ -57,7 +58,7 @@ def pay_the_month(
             )
     total = sum(r["payable_pence"] for r in runs)
     console.print(
-        f"Paid the {named.name}: {len(runs)} providers, £{total / 100:,.2f};"
+        f"Paid the {named.name}: {len(runs)} providers, {money(total)};"
         f" {sum(r['exceptions'] for r in runs)} visits held back as exceptions."
     )
     with unit_of_work(engine) as session:

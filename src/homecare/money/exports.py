@@ -16,6 +16,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from homecare import units
+
 REMITTANCE_COLUMNS = (
     "Provider",
     "Period start",
@@ -53,11 +55,11 @@ PAYMENTS_COLUMNS = (
 
 
 def pounds(pence: int) -> str:
-    return f"{Decimal(pence) / 100:.2f}"
+    return str(units.pounds(pence))
 
 
 def hours(minutes: int) -> str:
-    return f"{Decimal(minutes) / 60:.2f}"
+    return str(units.hours(minutes))
 
 
 def remittance_rows(run: dict[str, Any]) -> list[list[str]]:

@@ -216,12 +216,12 @@ def run_inputs(session: Session, council_id: int, provider_id: int, last_day: da
                 community=row.source == "community",
             )
         )
-    people = _people(session, {p.person_id for p in packages.values()})
+    people = package_people(session, packages)
     return RunInputs(
         visits,
         sorted(stays, key=lambda d: (d.package_id, d.day)),
         book,
-        {pid: people.get(p.person_id, "") for pid, p in packages.items()},
+        {pid: people.get(pid, "") for pid in packages},
         envelopes_of(session, set(packages), first_day, last_day),
     )
 
@@ -283,15 +283,6 @@ def _carer_minutes(
         seconds = (checked_out - checked_in).total_seconds()
         found[visit_id].append(int((seconds + 30) // 60))
     return {k: tuple(v) for k, v in found.items()}
-
-
-def _people(session: Session, ids: set[int]) -> dict[int, str]:
-    return {
-        pid: f"{given} {family}"
-        for pid, given, family in session.execute(
-            select(Person.id, Person.given_name, Person.family_name).where(Person.id.in_(ids))
-        )
-    }
 
 
 def paid_before(session: Session, provider_id: int) -> dict[str, int]:

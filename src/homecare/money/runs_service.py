@@ -46,6 +46,8 @@ from homecare.packages.tables import Package
 from homecare.text import long_date
 
 DRAFT, CHECKED, APPROVED = "draft", "checked", "approved"
+MOST_ADJUSTMENT_PENCE = 10_000_000
+"""£100,000 either way: a larger sum is a contract matter, not an adjustment."""
 
 
 def require_paying(actor: Actor) -> int | None:
@@ -311,7 +313,7 @@ def request_adjustment(
         raise InvalidInput("say why the provider is paid more or less", field="reason")
     if pence == 0:
         raise InvalidInput("an adjustment of £0.00 changes nothing", field="amount")
-    if abs(pence) > 10_000_000:
+    if abs(pence) > MOST_ADJUSTMENT_PENCE:
         raise InvalidInput("an adjustment is at most £100,000.00", field="amount")
     package = session.get(Package, package_id)
     if package is None or (package.provider_id, package.council_id) != (provider_id, council_id):

@@ -3,15 +3,11 @@ the KPI trend is, because the page's content security policy keeps inline styles
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import altair as alt
 import polars as pl
 import vl_convert as vlc
-
-from homecare.money.budget_service import MAX_PENCE
-from homecare.units import pence_of_pounds
 
 SERIES = ("Budget with contingency drawn", "Paid", "Forecast")
 CHART_SCHEMA = {"Month": pl.String, "Order": pl.Int64, "Series": pl.String, "Pounds": pl.Float64}
@@ -63,25 +59,3 @@ def chart_svg(months: list[dict[str, Any]]) -> str:
         .configure_view(stroke="#b1b4b6")
     )
     return str(vlc.vegalite_to_svg(chart.to_dict()))
-
-
-def parse_amount(raw: str, errors: dict[str, str], *, anchor: str, what: str) -> int | None:
-    """Pounds typed on a form (a '£' and commas allowed) as whole pence, or None with the
-    reason against the input."""
-    cleaned = raw.strip().removeprefix("£").replace(",", "").strip()
-    if not cleaned:
-        errors[anchor] = f"Enter {what} in pounds"
-        return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        errors[anchor] = f"Enter {what} in pounds, like 50000 or 12,500.50"
-        return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        errors[anchor] = f"Enter {what} in pounds and pence, like 12,500.50"
-        return None
-    pence = pence_of_pounds(amount)
-    if not 0 < pence <= MAX_PENCE:
-        errors[anchor] = f"Enter {what} between £0.01 and £1,000,000,000"
-        return None
-    return pence

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 
 from homecare.errors import DomainError
 from homecare.http import FIRST_YEAR, LAST_YEAR, MAX_ID
+from homecare.units import pence_of_pounds
 from homecare.web.format import sentence
 
 
@@ -125,6 +126,37 @@ def parse_pounds(form: FormData, name: str, errors: dict[str, str], *, what: str
         errors[name] = f"Enter {what} in pounds and pence, like 26.22"
         return None
     return amount
+
+
+def parse_pence(
+    raw: str, errors: dict[str, str], *, anchor: str, what: str, most_pence: int,
+    signed: bool = False,
+) -> int | None:  # fmt: skip
+    """Pounds typed on a form (a '£', commas and, where `signed`, a minus allowed) as whole
+    pence, or None with the reason against the input."""
+    cleaned = raw.strip().removeprefix("£").replace(",", "").replace("−", "-").strip()
+    cleaned = cleaned.replace("-£", "-")
+    like = "like 45.00, or −12.50 for less" if signed else "like 12,500.50"
+    if not cleaned:
+        errors[anchor] = f"Enter {what} in pounds"
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        errors[anchor] = f"Enter {what} in pounds, {like}"
+        return None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        errors[anchor] = f"Enter {what} in pounds and pence, {like}"
+        return None
+    pence = pence_of_pounds(amount)
+    most = f"£{Decimal(most_pence) / 100:,.2f}"
+    if signed and (pence == 0 or abs(pence) > most_pence):
+        errors[anchor] = f"Enter {what} other than £0.00, up to {most} either way"
+        return None
+    if not signed and not 0 < pence <= most_pence:
+        errors[anchor] = f"Enter {what} between £0.01 and {most}"
+        return None
+    return pence
 
 
 def domain_error(

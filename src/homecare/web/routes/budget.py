@@ -20,7 +20,7 @@ from homecare.access import Permission
 from homecare.calendar import local_date
 from homecare.errors import Conflict, InvalidInput, NotFound
 from homecare.money import budget_service as service
-from homecare.money.budget_service import draw_contingency
+from homecare.money.budget_service import MAX_PENCE, draw_contingency
 from homecare.money.budgets import STREAM_WORDS, FinancialYear, Stream
 from homecare.web import budget_view as view
 from homecare.web import forms
@@ -126,8 +126,12 @@ def budget_drawdown(
     """Records a drawdown from the contingency, as `draw_contingency` does for the API."""
     errors: dict[str, str] = {}
     today = local_date(ctx.now())
-    amount = view.parse_amount(
-        forms.text(form, "amount"), errors, anchor="amount", what="the amount to draw"
+    amount = forms.parse_pence(
+        forms.text(form, "amount"),
+        errors,
+        anchor="amount",
+        what="the amount to draw",
+        most_pence=MAX_PENCE,
     )
     reason = forms.text(form, "reason")
     if not reason:

@@ -16,11 +16,12 @@ from homecare.errors import Conflict, InvalidInput
 from homecare.http import PathId
 from homecare.money import direct_payments as service
 from homecare.money.budget_repository import packages_ended_for_direct_payment
+from homecare.money.budget_service import MAX_PENCE
 from homecare.money.budget_tables import DirectPayment
 from homecare.money.budgets import STREAM_WORDS, Stream
 from homecare.money.direct_payments import end_direct_payment, record_direct_payment
 from homecare.people.repository import load_person
-from homecare.web import budget_view, forms
+from homecare.web import forms
 from homecare.web.context import SignedIn, WebContext, form_data, web_context
 from homecare.web.render import WebRoute, redirect, render
 
@@ -109,12 +110,14 @@ def record_page(
     """Records a direct payment, as `record_direct_payment` does for the API."""
     errors: dict[str, str] = {}
     amount_raw, hours_raw = forms.text(form, "weekly-amount"), forms.text(form, "weekly-hours")
-    weekly = budget_view.parse_amount(
-        amount_raw, errors, anchor="weekly-amount", what="the weekly amount"
+    weekly = forms.parse_pence(
+        amount_raw, errors, anchor="weekly-amount", what="the weekly amount",
+        most_pence=MAX_PENCE,
     ) if amount_raw or not hours_raw else None  # fmt: skip
     hours = _hours(hours_raw, errors)
-    rate = budget_view.parse_amount(
-        forms.text(form, "hourly-rate"), errors, anchor="hourly-rate", what="the hourly rate"
+    rate = forms.parse_pence(
+        forms.text(form, "hourly-rate"), errors, anchor="hourly-rate", what="the hourly rate",
+        most_pence=MAX_PENCE,
     ) if hours_raw else None  # fmt: skip
     starts_on = forms.parse_date(form, "starts-on", "the first day", errors, anchor="starts-on-day")
     ends_on = None

@@ -6,7 +6,6 @@ finance officer acts. The pages call the same services as the API's `/money` rou
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
@@ -58,22 +57,10 @@ def last_complete_period(today: date) -> NamedPeriod:
 
 def parse_amount(form: FormData, name: str, errors: dict[str, str]) -> int | None:
     """Signed pounds and pence (a minus for less), as whole pence."""
-    raw = forms.text(form, name).replace("£", "").replace(",", "").strip()
-    if not raw:
-        errors[name] = "Enter the amount in pounds, like 45.00, or −12.50 for less"
-        return None
-    try:
-        amount = Decimal(raw.replace("−", "-"))
-    except InvalidOperation:
-        errors[name] = "Enter the amount in pounds, like 45.00, or −12.50 for less"
-        return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        errors[name] = "Enter the amount in pounds and pence, like 45.00"
-        return None
-    if amount == 0 or abs(amount) > 100_000:
-        errors[name] = "Enter an amount other than £0.00, up to £100,000.00 either way"
-        return None
-    return int(amount * 100)
+    return forms.parse_pence(
+        forms.text(form, name), errors, anchor=name, what="the amount",
+        most_pence=runs_service.MOST_ADJUSTMENT_PENCE, signed=True,
+    )  # fmt: skip
 
 
 def _runs_page(
